@@ -1,0 +1,62 @@
+package org.fcproc;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.fcproc.host.CommandResult;
+import org.fcproc.host.HostException;
+import org.fcproc.host.HostOps;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The seed's {@code Runner}: {@code Run} runs a command as the caller, {@code RunSudo} runs it as
+ * root. When the caller is already root a command is run directly, which is what {@code sudo}
+ * would do, and saves a process; otherwise it is prefixed with {@code sudo -n} so that a missing
+ * sudo rule fails at once instead of waiting for a password nobody can type.
+ */
+final class Commands {
+  private static final Logger log = LoggerFactory.getLogger(Commands.class);
+
+  private final HostOps host;
+
+  Commands(HostOps host) {
+    this.host = host;
+  }
+
+  /** Runs as the caller; returns the result whatever the exit code. */
+  CommandResult run(String... argv) throws FcprocException {
+    return exec(List.of(argv));
+  }
+
+  /** Runs as the caller; fails on a non-zero exit. */
+  CommandResult check(String... argv) throws FcprocException {
+    return succeed(run(argv));
+  }
+
+  /** Runs as root (directly or through sudo); fails on a non-zero exit. */
+  CommandResult privileged(String... argv) throws FcprocException {
+    List<String> command = new ArrayList<>(argv.length + 2);
+    if (!host.credentials().isRoot()) {
+      command.add("sudo");
+      command.add("-n");
+    }
+    command.addAll(List.of(argv));
+    return succeed(exec(command));
+  }
+
+  private CommandResult exec(List<String> argv) throws FcprocException {
+    log.debug("run {}", argv);
+    try {
+      return host.run(argv);
+    } catch (HostException e) {
+      throw new FcprocException("run `" + String.join(" ", argv) + "`", e);
+    }
+  }
+
+  private static CommandResult succeed(CommandResult r) throws CommandFailedException {
+    if (!r.succeeded()) {
+      throw new CommandFailedException(r);
+    }
+    return r;
+  }
+}

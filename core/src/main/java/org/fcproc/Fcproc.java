@@ -1,0 +1,164 @@
+package org.fcproc;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.OptionalInt;
+import java.util.concurrent.CompletableFuture;
+import org.fcproc.host.Credentials;
+import org.fcproc.host.HostOps;
+
+/**
+ * fcproc's entry point: every operation of the seed's {@code Manager}, written once against
+ * {@link HostOps} so that it runs unchanged on the real host and on the simulated one.
+ *
+ * <p>Build one from a backend and the seed's {@link Config}; it is stateless beyond them and
+ * safe to share between threads (as the seed's {@code Manager} is).
+ *
+ * <p>Each method names its seed counterpart. Where fcproc does better than the seed (BRIEF §6),
+ * the method's documentation, and the class it delegates to, say how. Every method checks its
+ * arguments before it touches the host ({@link InvalidInputException}); a guard that trips
+ * throws {@link RefusedException}; any other failure is an {@link FcprocException} naming the
+ * step, the path and the host call underneath.
+ */
+public final class Fcproc {
+  private final HostOps host;
+  private final Networking network;
+  private final FirecrackerBinary binary;
+  private final SocketHandoff sockets;
+  private final VmProcesses processes;
+  private final JailStaging staging;
+  private final JailCleanup cleanup;
+
+  private Fcproc(HostOps host, Config config) {
+    this.host = host;
+    Commands commands = new Commands(host);
+    this.network = new Networking(host, commands, config);
+    this.binary = new FirecrackerBinary(host, config);
+    this.sockets = new SocketHandoff(host, commands, config);
+    this.processes = new VmProcesses(host, commands, sockets);
+    this.staging = new JailStaging(host);
+    this.cleanup = new JailCleanup(host);
+  }
+
+  /** The seed's {@code New}. */
+  public static Fcproc create(HostOps host, Config config) {
+    return new Fcproc(Objects.requireNonNull(host, "host"), Objects.requireNonNull(config, "config"));
+  }
+
+  /** The backend this instance acts on. */
+  public HostOps host() {
+    return host;
+  }
+
+  // ---------------------------------------------------------------- network
+
+  /** Seed: {@code EnsureBridge}. The bridge exists → set up; else add it, add {@code IP/CIDR}, set up. */
+  public void ensureBridge() throws FcprocException {
+    network.ensureBridge();
+  }
+
+  /** Seed: {@code CreateTap}: {@link #createTapOwned} for the caller's uid and gid. */
+  public void createTap(String tap) throws FcprocException {
+    Credentials me = host.credentials();
+    network.createTapOwned(tap, me.uid(), me.gid());
+  }
+
+  /**
+   * Seed: {@code CreateTapOwned}. Deletes a TAP of that name if present, adds it owned by
+   * uid:gid, enslaves it to the bridge, sets TAP and bridge up. Divergence: refuses a link of
+   * that name that is not a TAP (ATTACKS N3).
+   */
+  public void createTapOwned(String tap, int uid, int gid) throws FcprocException {
+    network.createTapOwned(tap, uid, gid);
+  }
+
+  // ---------------------------------------------------------------- binary
+
+  /** Seed: {@code ResolveBinary}. A configured path with a separator must exist; a bare name is
+   *  looked up on {@code PATH}; the seed's three errors. */
+  public String resolveBinary() throws FcprocException {
+    return binary.resolve();
+  }
+
+  // ---------------------------------------------------------------- sockets
+
+  /** Seed: {@code EnsureSocketDir}. Mode 0700, 0711 when root, set even if the directory existed.
+   *  Divergence: no symlink on the path is followed. */
+  public void ensureSocketDir() throws FcprocException {
+    sockets.ensureSocketDir();
+  }
+
+  /** Seed: {@code EnsureSocketAccess}: {@link #ensureSocketAccessFor} for the caller's uid and gid. */
+  public void ensureSocketAccess(String socketPath, String label) throws FcprocException, InterruptedException {
+    Credentials me = host.credentials();
+    ensureSocketAccessFor(socketPath, label, me.uid(), me.gid());
+  }
+
+  /**
+   * Seed: {@code EnsureSocketAccessFor}. Waits up to 5 s (100 ms cadence, host time) for the
+   * socket, then gives it to uid:gid with mode 0600 without following a symlink. Divergences:
+   * see {@link SocketHandoff} — the socket's directory is reached without symlinks, a socket with
+   * several links is refused, a symlink at the path is refused at once.
+   */
+  public void ensureSocketAccessFor(String socketPath, String label, int uid, int gid)
+      throws FcprocException, InterruptedException {
+    sockets.handOff(socketPath, label, uid, gid, SocketHandoff.SYNC_TIMEOUT, SocketHandoff.SYNC_INTERVAL).close();
+  }
+
+  /**
+   * Seed: {@code EnsureSocketAccessForAsync}. Every non-blank path in parallel (3 s, 25 ms
+   * cadence); the future completes with the first error or with success; no paths → done at
+   * once.
+   */
+  public CompletableFuture<Void> ensureSocketAccessForAsync(List<String> socketPaths, int uid, int gid) {
+    return sockets.handOffAll(socketPaths, uid, gid);
+  }
+
+  // ---------------------------------------------------------------- processes
+
+  /** Seed: {@code FindPID}: {@code pgrep -n -f <apiSock>} (the path matched literally). */
+  public int findPid(String apiSock) throws FcprocException {
+    return processes.findPid(apiSock);
+  }
+
+  /**
+   * Seed: {@code ResolvePID}: pgrep first, then the machine's pid, else 0. The seed takes the SDK
+   * machine; here its pid, when the caller has one.
+   */
+  public int resolvePid(String apiSock, OptionalInt machinePid) {
+    return processes.resolvePid(apiSock, machinePid);
+  }
+
+  /** Seed: {@code SendCtrlAltDel}: socket access first, then {@code PUT /actions} through the
+   *  socket inode that was checked. */
+  public void sendCtrlAltDel(String apiSock) throws FcprocException, InterruptedException {
+    processes.sendCtrlAltDel(apiSock);
+  }
+
+  /**
+   * Seed: {@code WaitForExit}: polls every 100 ms until the process is gone; throws
+   * {@link ExitTimeoutException} at the deadline, {@link InterruptedException} on cancellation.
+   */
+  public void waitForExit(int pid, String apiSock, Duration timeout) throws FcprocException, InterruptedException {
+    processes.waitForExit(pid, apiSock, timeout);
+  }
+
+  /** Seed: {@code Kill}: SIGKILL. */
+  public void kill(int pid) throws FcprocException {
+    processes.kill(pid);
+  }
+
+  // ---------------------------------------------------------------- jail
+
+  /** Seed: {@code PrepareJailerChroot}: the full staging sequence in the seed's order. See
+   *  {@link JailStaging} for what is done differently and why. */
+  public void prepareJailerChroot(ChrootSpec spec) throws FcprocException {
+    staging.prepare(Objects.requireNonNull(spec, "spec"));
+  }
+
+  /** Seed: {@code CleanupJailerChroot}: guarded teardown. See {@link JailCleanup}. */
+  public void cleanupJailerChroot(String chrootRoot) throws FcprocException {
+    cleanup.cleanup(chrootRoot);
+  }
+}

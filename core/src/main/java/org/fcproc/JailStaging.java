@@ -1,0 +1,397 @@
+package org.fcproc;
+
+import java.util.EnumSet;
+import java.util.List;
+import org.fcproc.host.DeviceNumber;
+import org.fcproc.host.Errno;
+import org.fcproc.host.FileStat;
+import org.fcproc.host.FileType;
+import org.fcproc.host.Handle;
+import org.fcproc.host.HostException;
+import org.fcproc.host.HostOps;
+import org.fcproc.host.MountFlag;
+import org.fcproc.host.OpenFlag;
+import org.fcproc.host.OpenHow;
+import org.fcproc.host.Propagation;
+import org.fcproc.host.Resolve;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The seed's {@code PrepareJailerChroot}: the same steps in the same order, each done through a
+ * handle reached without following a symlink (BRIEF §6.1, §6.4).
+ *
+ * <p>Where the seed runs {@code mkdir -p}, {@code chmod}, {@code chown}, {@code ln -f},
+ * {@code cp -f}, {@code mknod} and {@code mount} on path names — each of which follows a
+ * symlink the VM's uid may have planted in the directories it owns — this class:
+ * <ul>
+ *   <li>opens every directory one component at a time with no symlink followed, and changes
+ *       modes and owners through those handles (ATTACKS J1, J2);
+ *   <li>links the kernel, initrd and file drives from a handle to the inode it checked
+ *       ({@code linkat(AT_EMPTY_PATH)}), and refuses a source that may be another file's
+ *       hard link (J5); a name already in the chroot is unlinked first, never written through
+ *       (J3);
+ *   <li>copies the firecracker binary into a file it creates exclusively (J4);
+ *   <li>makes device nodes with the numbers it read once, then checks the node it made before
+ *       chown-ing it (J6, J7, J8);
+ *   <li>mounts only onto directories reached beneath the chroot without symlinks (J9, J10),
+ *       and makes every mount private.
+ * </ul>
+ *
+ * <p>Staging runs as root. In sudo mode the seed shells out every step through {@code sudo};
+ * fcproc does not reproduce that (it cannot be made safe: {@code chown}, {@code ln} and
+ * {@code cp} follow planted symlinks) and refuses until its own privileged helper runs the
+ * steps under sudo.
+ */
+final class JailStaging {
+  private static final Logger log = LoggerFactory.getLogger(JailStaging.class);
+
+  static final List<String> LIBRARY_DIRS = List.of("/usr/lib", "/usr/lib64", "/lib", "/lib64");
+  static final String VSOCK_DEVICE = "/dev/vhost-vsock";
+  private static final String OP = "stage jailer chroot";
+
+  private final HostOps host;
+
+  JailStaging(HostOps host) {
+    this.host = host;
+  }
+
+  void prepare(ChrootSpec s) throws FcprocException {
+    if (!host.credentials().isRoot()) {
+      throw new FcprocException(
+          "stage jailer chroot " + s.chrootRoot() + ": needs root; sudo mode for staging is not implemented yet");
+    }
+    String root = s.chrootRoot();
+    try (Handle jailBase = NoFollowPaths.createDirectories(host, s.jailBaseDir(), 0755, OP);
+        Handle fcBase = childDirectory(jailBase, s.firecrackerBaseDir(), 0755);
+        Handle vmDir = childDirectory(fcBase, s.vmDir(), 0755);
+        Handle chroot = childDirectory(vmDir, root, 0755)) {
+      step("chmod chroot root", root, () -> host.fchmod(chroot, 0700));
+      step("chown chroot root", root, () -> host.fchown(chroot, s.uid(), s.gid()));
+      step("chown vm dir", s.vmDir(), () -> host.fchown(vmDir, s.uid(), s.gid()));
+      step("chmod firecracker base dir", s.firecrackerBaseDir(), () -> host.fchmod(fcBase, 0711));
+      step("chmod jail base dir", s.jailBaseDir(), () -> host.fchmod(jailBase, 0711));
+
+      // Order matters: links before the self-bind, since link(2) gives EXDEV across a mount
+      // edge even within one filesystem.
+      linkInto(chroot, root, s.kernelHostPath(), s.kernelName(), s, "link kernel");
+      if (!s.initrdHostPath().isBlank()) {
+        linkInto(chroot, root, s.initrdHostPath(), s.initrdName(), s, "link initrd");
+      }
+      for (ChrootDriveSpec d : s.drives()) {
+        stageDrive(chroot, root, d, s);
+      }
+      if (s.wantVsock()) {
+        try (Handle dev = childDirectory(chroot, root + "/dev", 0755)) {
+          step("chown chroot/dev", root + "/dev", () -> host.fchown(dev, s.uid(), s.gid()));
+          DeviceNumber vsock = deviceNumbers(VSOCK_DEVICE, FileType.CHAR_DEVICE, "stage vhost-vsock");
+          makeNode(dev, root + "/dev", "vhost-vsock", FileType.CHAR_DEVICE, vsock, s, "stage vhost-vsock");
+        }
+      }
+      copyFirecracker(chroot, root, s);
+      try (Handle top = selfBind(vmDir, chroot, root)) {
+        step("remount chroot suid", root, () -> host.remount(top, EnumSet.noneOf(MountFlag.class)));
+        step("make-private chroot", root, () -> host.setPropagation(top, Propagation.PRIVATE));
+        try (Handle usr = childDirectory(top, root + "/usr", 0755)) {
+          step("create chroot/usr", root + "/usr", () -> host.fchmod(usr, 0755));
+        }
+        for (String libDir : LIBRARY_DIRS) {
+          stageLibraryDir(top, root, libDir);
+        }
+      }
+      log.info("staged jailer chroot {} for {}:{}", root, s.uid(), s.gid());
+    }
+  }
+
+  /** One step of the sequence: a host failure becomes an error naming the step and path. */
+  private interface HostStep {
+    void run() throws HostException;
+  }
+
+  private static void step(String what, String path, HostStep action) throws FcprocException {
+    try {
+      action.run();
+    } catch (HostException e) {
+      throw new FcprocException(what + " " + path, e);
+    }
+  }
+
+  /** Opens (creating if missing) the directory {@code leaf(path)} inside {@code parent}. */
+  private Handle childDirectory(Handle parent, String path, int mode) throws FcprocException {
+    String name = NoFollowPaths.leaf(path);
+    try {
+      try {
+        return NoFollowPaths.openChildDirectory(host, parent, name, path, OP);
+      } catch (HostException e) {
+        if (!e.is(Errno.ENOENT)) {
+          throw e;
+        }
+      }
+      try {
+        host.mkdirAt(parent, name, mode);
+      } catch (HostException e) {
+        if (!e.is(Errno.EEXIST)) {
+          throw e;
+        }
+      }
+      return NoFollowPaths.openChildDirectory(host, parent, name, path, OP);
+    } catch (HostException e) {
+      throw new FcprocException("create " + path, e);
+    }
+  }
+
+  /**
+   * Opens a source file named by the caller, following no symlink, and checks it is a file
+   * that may be linked and given to the VM: a regular file, not set-id, and either with one link
+   * or already the VM's. A file with other links that is not the VM's may be a hard link to a
+   * host secret planted at the source path (ATTACKS J5); linking and chown-ing it would give the
+   * secret to the VM.
+   */
+  private Handle openLinkSource(String sourcePath, ChrootSpec s, String what) throws FcprocException {
+    Handle dir = NoFollowPaths.openDirectory(host, NoFollowPaths.parent(sourcePath), what);
+    Handle source;
+    try (dir) {
+      source = host.openAt(dir, NoFollowPaths.leaf(sourcePath), OpenHow.pathNoFollow());
+    } catch (HostException e) {
+      throw new FcprocException(what + ": open " + sourcePath, e);
+    }
+    try {
+      FileStat st = host.fstat(source);
+      if (!st.is(FileType.REGULAR)) {
+        throw new RefusedException(what, sourcePath, "not a regular file (it is a " + SocketHandoff.describe(st.type()) + ")");
+      }
+      if ((st.mode() & 06000) != 0) {
+        throw new RefusedException(what, sourcePath, "it is set-uid or set-gid");
+      }
+      if (st.nlink() != 1 && st.uid() != s.uid()) {
+        throw new RefusedException(what, sourcePath,
+            "it has " + st.nlink() + " hard links and is owned by uid " + st.uid() + ", not " + s.uid()
+                + "; it may be a link to another file");
+      }
+      return source;
+    } catch (HostException e) {
+      source.close();
+      throw new FcprocException(what + ": fstat " + sourcePath, e);
+    } catch (RefusedException e) {
+      source.close();
+      throw e;
+    }
+  }
+
+  /**
+   * The seed's {@code linkInto} ({@code ln -f source chroot/name; chown uid:gid}), made safe: the
+   * link is made from the checked inode, a name already there is unlinked (unlink never follows
+   * a symlink) rather than written through, and the owner is changed through the source handle.
+   */
+  private void linkInto(Handle chroot, String root, String sourcePath, String name, ChrootSpec s, String what)
+      throws FcprocException {
+    String target = root + "/" + name;
+    try (Handle source = openLinkSource(sourcePath, s, what)) {
+      FileStat src = host.fstat(source);
+      removeExisting(chroot, name, target, what);
+      host.linkAt(source, "", chroot, name);
+      FileStat linked = host.statAt(chroot, name);
+      if (!linked.sameInode(src)) {
+        throw new RefusedException(what, target, "the name was replaced right after it was linked");
+      }
+      if (src.uid() != s.uid() || src.gid() != s.gid()) {
+        host.fchown(source, s.uid(), s.gid());
+      }
+      log.info("{}: {} -> {}", what, sourcePath, target);
+    } catch (HostException e) {
+      throw new FcprocException(what + ": " + e.call() + " " + target, e);
+    }
+  }
+
+  /** {@code ln -f} semantics without following: whatever is at the name goes (unlink never
+   *  follows a symlink). A directory there is refused. */
+  private void removeExisting(Handle dir, String name, String path, String what)
+      throws HostException, RefusedException {
+    FileStat existing;
+    try {
+      existing = host.statAt(dir, name);
+    } catch (HostException e) {
+      if (e.is(Errno.ENOENT)) {
+        return;
+      }
+      throw e;
+    }
+    if (existing.is(FileType.DIRECTORY)) {
+      throw new RefusedException(what, path, "a directory is in the way");
+    }
+    host.unlinkAt(dir, name, false);
+  }
+
+  private void stageDrive(Handle chroot, String root, ChrootDriveSpec d, ChrootSpec s) throws FcprocException {
+    String what = "stage drive " + d.chrootName();
+    FileStat st;
+    try {
+      st = host.stat(d.hostPath());
+    } catch (HostException e) {
+      throw new FcprocException(what + ": stat " + d.hostPath(), e);
+    }
+    if (st.is(FileType.BLOCK_DEVICE)) {
+      makeNode(chroot, root, d.chrootName(), FileType.BLOCK_DEVICE, st.rdev(), s, what);
+    } else if (st.is(FileType.CHAR_DEVICE)) {
+      throw new RefusedException(what, d.hostPath(), "a character device is not a drive");
+    } else {
+      linkInto(chroot, root, d.hostPath(), d.chrootName(), s, what);
+    }
+  }
+
+  /** Reads a host device's numbers once; the node made carries these numbers (ATTACKS J8). */
+  private DeviceNumber deviceNumbers(String path, FileType type, String what) throws FcprocException {
+    try {
+      FileStat st = host.stat(path);
+      if (!st.is(type)) {
+        throw new RefusedException(what, path, "not a " + SocketHandoff.describe(type));
+      }
+      return st.rdev();
+    } catch (HostException e) {
+      throw new FcprocException(what + ": stat " + path, e);
+    }
+  }
+
+  /**
+   * {@code mknod -m 0660 NAME TYPE MAJOR MINOR; chown uid:gid NAME}, then checks the node at the
+   * name is the one made before changing it: mknod gives EEXIST on any existing name, a dangling
+   * symlink included (ATTACKS J6), and the name is reopened without following before the chown.
+   */
+  private void makeNode(Handle dir, String dirPath, String name, FileType type, DeviceNumber dev, ChrootSpec s, String what)
+      throws FcprocException {
+    String path = dirPath + "/" + name;
+    try {
+      host.mknodAt(dir, name, type, 0660, dev);
+    } catch (HostException e) {
+      if (e.is(Errno.EEXIST)) {
+        throw new RefusedException(what, path, "the name already exists (mknod: EEXIST)");
+      }
+      throw new FcprocException(what + ": mknod " + path, e);
+    }
+    try (Handle node = host.openAt(dir, name, OpenHow.pathNoFollow())) {
+      FileStat st = host.fstat(node);
+      if (!st.is(type) || !st.rdev().equals(dev)) {
+        throw new RefusedException(what, path, "the node was replaced right after it was made");
+      }
+      host.fchmod(node, 0660);
+      host.fchown(node, s.uid(), s.gid());
+      log.info("{}: {} {} {}", what, path, SocketHandoff.describe(type), dev);
+    } catch (HostException e) {
+      throw new FcprocException(what + ": " + e.call() + " " + path, e);
+    }
+  }
+
+  /**
+   * {@code cp -f firecracker chroot/; chmod 0755; chown uid:gid} — into a file created with
+   * {@code O_CREAT|O_EXCL|O_NOFOLLOW}, so a symlink planted at the name is removed, never
+   * written through (ATTACKS J4). Copied rather than bound because the jailer opens it O_RDWR.
+   */
+  private void copyFirecracker(Handle chroot, String root, ChrootSpec s) throws FcprocException {
+    String what = "copy firecracker into chroot";
+    String name = NoFollowPaths.leaf(s.firecrackerHostPath());
+    String target = root + "/" + name;
+    OpenHow readSource = new OpenHow(EnumSet.of(OpenFlag.READ, OpenFlag.NONBLOCK), 0, EnumSet.noneOf(Resolve.class));
+    try (Handle source = host.open(s.firecrackerHostPath(), readSource)) {
+      FileStat st = host.fstat(source);
+      if (!st.is(FileType.REGULAR)) {
+        throw new RefusedException(what, s.firecrackerHostPath(), "not a regular file");
+      }
+      removeExisting(chroot, name, target, what);
+      try (Handle copy = host.openAt(chroot, name, OpenHow.createExclusive(0700))) {
+        host.copy(source, copy);
+        host.fchmod(copy, 0755);
+        host.fchown(copy, s.uid(), s.gid());
+      }
+      log.info("{}: {} -> {}", what, s.firecrackerHostPath(), target);
+    } catch (HostException e) {
+      throw new FcprocException(what + ": " + e.call() + " " + (e.path().isEmpty() ? target : e.path()), e);
+    }
+  }
+
+  /**
+   * {@code mount --bind root root}, then reopens the chroot from its parent to hold the new
+   * mount's root: a handle opened before the bind still reaches the directory underneath.
+   */
+  private Handle selfBind(Handle vmDir, Handle chroot, String root) throws FcprocException {
+    step("self-bind chroot", root, () -> host.bindMount(chroot, chroot, false));
+    Handle top = childDirectory(vmDir, root, 0755);
+    try {
+      FileStat below = host.fstat(chroot);
+      FileStat above = host.fstat(top);
+      if (!above.sameInode(below) || above.mountId() == below.mountId()) {
+        top.close();
+        throw new RefusedException("self-bind chroot", root, "the directory at the path is not the one bound");
+      }
+      return top;
+    } catch (HostException e) {
+      top.close();
+      throw new FcprocException("self-bind chroot: fstat " + root, e);
+    }
+  }
+
+  /**
+   * The seed's library step: a host symlink is replicated ({@code ln -sfn}), a host directory is
+   * bound read-only. Divergence: each bind is also made private, so nothing mounted under it
+   * later propagates back to the host.
+   */
+  private void stageLibraryDir(Handle top, String root, String libDir) throws FcprocException {
+    FileStat st;
+    try {
+      st = host.lstat(libDir);
+    } catch (HostException e) {
+      return; // as in the seed: a library dir the host lacks is skipped
+    }
+    String target = root + libDir;
+    String what = "bind " + libDir;
+    if (st.is(FileType.SYMLINK)) {
+      String link;
+      try (Handle hostParent = NoFollowPaths.openDirectory(host, NoFollowPaths.parent(libDir), what)) {
+        link = host.readlinkAt(hostParent, NoFollowPaths.leaf(libDir));
+      } catch (HostException e) {
+        return; // as in the seed: an unreadable link is skipped
+      }
+      try (Handle parent = openBeneath(top, root, NoFollowPaths.parent(libDir))) {
+        String name = NoFollowPaths.leaf(libDir);
+        removeExisting(parent, name, target, "symlink " + target);
+        host.symlinkAt(link, parent, name);
+      } catch (HostException e) {
+        throw new FcprocException("symlink " + target + " -> " + link, e);
+      }
+      return;
+    }
+    if (!st.is(FileType.DIRECTORY)) {
+      return;
+    }
+    try (Handle source = NoFollowPaths.openDirectory(host, libDir, what);
+        Handle parent = openBeneath(top, root, NoFollowPaths.parent(libDir));
+        Handle mountPoint = childDirectory(parent, target, 0755)) {
+      step(what, target, () -> host.bindMount(source, mountPoint, false));
+      try (Handle bound = childDirectory(parent, target, 0755)) {
+        step("remount " + target + " read-only", target, () -> host.remount(bound, EnumSet.of(MountFlag.READ_ONLY)));
+        step("make-private " + target, target, () -> host.setPropagation(bound, Propagation.PRIVATE));
+      }
+    }
+  }
+
+  /** Opens (creating) the directory at host path {@code hostDir} mirrored under the chroot. */
+  private Handle openBeneath(Handle top, String root, String hostDir) throws FcprocException {
+    if (hostDir.equals("/")) {
+      try {
+        return host.openAt(top, ".", OpenHow.directoryNoFollow());
+      } catch (HostException e) {
+        throw new FcprocException("open " + root, e);
+      }
+    }
+    Handle current = null;
+    StringBuilder sofar = new StringBuilder(root);
+    for (String component : hostDir.substring(1).split("/")) {
+      sofar.append('/').append(component);
+      Handle next = childDirectory(current == null ? top : current, sofar.toString(), 0755);
+      if (current != null) {
+        current.close();
+      }
+      current = next;
+    }
+    return current;
+  }
+}

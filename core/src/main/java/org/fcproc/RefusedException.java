@@ -1,0 +1,32 @@
+package org.fcproc;
+
+/**
+ * A guard tripped: the operation could not keep the jail invariant (BRIEF §3) and stopped,
+ * leaving the host no worse than it found it. It names the path and the reason.
+ */
+public final class RefusedException extends FcprocException {
+  private static final long serialVersionUID = 1L;
+
+  private final String path;
+  private final String reason;
+
+  public RefusedException(String operation, String path, String reason) {
+    super("refusing to " + operation + " " + quote(path) + ": " + reason);
+    this.path = path;
+    this.reason = reason;
+  }
+
+  static String quote(String path) {
+    return '"' + path.replace("\\", "\\\\").replace("\n", "\\n").replace("\t", "\\t") + '"';
+  }
+
+  /** The path the guard looked at. */
+  public String path() {
+    return path;
+  }
+
+  /** Why the guard tripped, in words. */
+  public String reason() {
+    return reason;
+  }
+}

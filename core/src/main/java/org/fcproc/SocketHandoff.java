@@ -1,0 +1,279 @@
+package org.fcproc;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import org.fcproc.host.Errno;
+import org.fcproc.host.FileStat;
+import org.fcproc.host.FileType;
+import org.fcproc.host.Handle;
+import org.fcproc.host.HostException;
+import org.fcproc.host.HostOps;
+import org.fcproc.host.OpenHow;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The runtime socket directory and the hand-off of Firecracker's API and vsock sockets to the
+ * daemon's uid: the seed's {@code EnsureSocketDir}, {@code EnsureSocketAccess*} and
+ * {@code chownChmodNoFollow}.
+ *
+ * <p>As root, the socket is opened {@code O_PATH|O_NOFOLLOW} in a directory reached without
+ * symlinks, checked through that handle, and changed through that handle: whatever is renamed
+ * or planted afterwards, the inode that was checked is the inode that changes (ATTACKS S9).
+ */
+final class SocketHandoff {
+  private static final Logger log = LoggerFactory.getLogger(SocketHandoff.class);
+
+  static final Duration SYNC_TIMEOUT = Duration.ofSeconds(5);
+  static final Duration SYNC_INTERVAL = Duration.ofMillis(100);
+  static final Duration ASYNC_TIMEOUT = Duration.ofSeconds(3);
+  static final Duration ASYNC_INTERVAL = Duration.ofMillis(25);
+  static final int SOCKET_MODE = 0600;
+
+  private final HostOps host;
+  private final Commands commands;
+  private final Config config;
+
+  SocketHandoff(HostOps host, Commands commands, Config config) {
+    this.host = host;
+    this.commands = commands;
+    this.config = config;
+  }
+
+  /**
+   * The seed's {@code EnsureSocketDir}: the runtime directory exists with mode 0700, or 0711 when
+   * the caller is root, and the mode is set even if it existed.
+   *
+   * <p>Divergence: created and changed through handles, following no symlink, so a symlink at
+   * the runtime directory is refused instead of chmod-ed through.
+   */
+  void ensureSocketDir() throws FcprocException {
+    String dir = Inputs.absolutePath("runtime dir", config.runtimeDir());
+    int mode = host.credentials().isRoot() ? 0711 : 0700;
+    try (Handle h = NoFollowPaths.createDirectories(host, dir, mode, "create runtime dir")) {
+      host.fchmod(h, mode);
+      log.info("runtime dir {} ready, mode {}", dir, String.format("%04o", mode));
+    } catch (HostException e) {
+      throw new FcprocException("chmod runtime dir " + dir, e);
+    }
+  }
+
+  /**
+   * Waits for the socket, then hands it to {@code uid:gid} with mode 0600, and returns a handle
+   * to the socket inode that was handed off (the caller closes it).
+   */
+  Handle handOff(String path, String label, int uid, int gid, Duration timeout, Duration interval)
+      throws FcprocException, InterruptedException {
+    validate(path, uid, gid);
+    awaitPresent(path, label, timeout, interval);
+    return handOffNow(path, uid, gid);
+  }
+
+  /**
+   * The seed's {@code EnsureSocketAccessForAsync}: every non-blank path is waited for (3 s,
+   * 25 ms cadence) and handed off; the future completes once all are done, with the first error
+   * in the order they happened, or with success.
+   *
+   * <p>Divergence: one thread polls every path in turn instead of one goroutine per path; each
+   * path keeps its own outcome and the same deadline. Paths are validated before the future is
+   * made, so bad input throws at once and nothing is touched.
+   */
+  CompletableFuture<Void> handOffAll(List<String> paths, int uid, int gid) {
+    List<String> clean = new ArrayList<>();
+    for (String p : paths) {
+      if (p != null && !p.isBlank()) {
+        clean.add(validate(p, uid, gid));
+      }
+    }
+    if (clean.isEmpty()) {
+      return CompletableFuture.completedFuture(null);
+    }
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    Thread worker = new Thread(() -> {
+      try {
+        FcprocException first = pollAll(clean, uid, gid);
+        if (first == null) {
+          done.complete(null);
+        } else {
+          done.completeExceptionally(first);
+        }
+      } catch (InterruptedException e) {
+        done.completeExceptionally(e);
+      } catch (RuntimeException e) {
+        done.completeExceptionally(e);
+      }
+    }, "fcproc-socket-handoff");
+    worker.setDaemon(true);
+    worker.start();
+    return done;
+  }
+
+  private FcprocException pollAll(List<String> paths, int uid, int gid) throws InterruptedException {
+    Map<String, Boolean> pending = new LinkedHashMap<>();
+    paths.forEach(p -> pending.put(p, Boolean.TRUE));
+    FcprocException first = null;
+    long deadline = host.nanoTime() + ASYNC_TIMEOUT.toNanos();
+    while (!pending.isEmpty()) {
+      for (String path : List.copyOf(pending.keySet())) {
+        try {
+          if (isPresent(path)) {
+            pending.remove(path);
+            handOffNow(path, uid, gid).close();
+          }
+        } catch (FcprocException e) {
+          pending.remove(path);
+          first = first == null ? e : first;
+        }
+      }
+      if (pending.isEmpty()) {
+        break;
+      }
+      if (host.nanoTime() > deadline) {
+        for (String path : pending.keySet()) {
+          first = first == null ? new NotReadyException("firecracker socket", path) : first;
+        }
+        break;
+      }
+      host.sleep(ASYNC_INTERVAL);
+    }
+    return first;
+  }
+
+  private static String validate(String path, int uid, int gid) {
+    Inputs.socketPath("socket path", path);
+    Inputs.id("uid", uid);
+    Inputs.id("gid", gid);
+    return path;
+  }
+
+  /**
+   * The seed's {@code pollPath}. Divergence: it looks with {@code lstat}, not {@code stat}, so a
+   * symlink planted at the socket path — dangling or not — is seen at once and refused by the
+   * checks that follow, instead of being waited on or followed.
+   */
+  private void awaitPresent(String path, String label, Duration timeout, Duration interval)
+      throws FcprocException, InterruptedException {
+    long deadline = host.nanoTime() + timeout.toNanos();
+    while (!isPresent(path)) {
+      if (host.nanoTime() > deadline) {
+        throw new NotReadyException(label, path);
+      }
+      host.sleep(interval);
+    }
+  }
+
+  private boolean isPresent(String path) throws FcprocException {
+    try {
+      host.lstat(path);
+      return true;
+    } catch (HostException e) {
+      if (e.is(Errno.ENOENT)) {
+        return false;
+      }
+      throw new FcprocException("inspect socket " + path, e);
+    }
+  }
+
+  private Handle handOffNow(String path, int uid, int gid) throws FcprocException {
+    return host.credentials().isRoot() ? handOffAsRoot(path, uid, gid) : handOffWithSudo(path, uid, gid);
+  }
+
+  /**
+   * The seed's root branch of {@code chownChmodNoFollow}: {@code O_PATH|O_NOFOLLOW}, fstat must
+   * say S_IFSOCK, then chmod and chown through the handle, mode before owner as in the seed.
+   *
+   * <p>Divergences: the socket's directory is reached without following any symlink (ATTACKS
+   * S3), and a socket with more than one hard link is refused (S5): it may be another socket's
+   * link, and changing it would change that socket too.
+   */
+  private Handle handOffAsRoot(String path, int uid, int gid) throws FcprocException {
+    String operation = "hand off socket";
+    Handle socket;
+    try (Handle dir = NoFollowPaths.openDirectory(host, NoFollowPaths.parent(path), operation)) {
+      socket = host.openAt(dir, NoFollowPaths.leaf(path), OpenHow.pathNoFollow());
+    } catch (HostException e) {
+      throw new FcprocException("open " + path, e);
+    }
+    try {
+      FileStat st = host.fstat(socket);
+      checkIsPlainSocket(path, st);
+      host.fchmod(socket, SOCKET_MODE);
+      host.fchown(socket, uid, gid);
+      log.info("socket {} handed to {}:{} mode 0600", path, uid, gid);
+      return socket;
+    } catch (HostException e) {
+      socket.close();
+      throw new FcprocException(e.call() + " " + path, e);
+    } catch (RefusedException e) {
+      socket.close();
+      throw e;
+    }
+  }
+
+  /**
+   * The seed's sudo branch: {@code sudo chmod 600 PATH}, then {@code sudo chown -h uid:gid PATH}.
+   *
+   * <p>Divergence (ATTACKS S11): {@code chmod(1)} follows a symlink, so the socket is first
+   * checked through an {@code O_PATH|O_NOFOLLOW} handle, and checked again afterwards to be the
+   * same inode. This narrows the seed's hole to a race between the check and the command; it
+   * closes fully only when the privileged step runs through fcproc's own helper under sudo (the
+   * attack-catalogue issue).
+   */
+  private Handle handOffWithSudo(String path, int uid, int gid) throws FcprocException {
+    FileStat before = checkedSocket(path);
+    commands.privileged("chmod", Integer.toOctalString(SOCKET_MODE), path);
+    commands.privileged("chown", "-h", uid + ":" + gid, path);
+    Handle socket = null;
+    try {
+      socket = host.open(path, OpenHow.pathNoFollow());
+      FileStat after = host.fstat(socket);
+      if (!after.sameInode(before)) {
+        throw new RefusedException("hand off socket", path, "it was replaced while it was being handed off");
+      }
+      return socket;
+    } catch (HostException e) {
+      throw new FcprocException("open " + path, e);
+    } catch (RefusedException e) {
+      socket.close();
+      throw e;
+    }
+  }
+
+  private FileStat checkedSocket(String path) throws FcprocException {
+    try (Handle h = host.open(path, OpenHow.pathNoFollow())) {
+      FileStat st = host.fstat(h);
+      checkIsPlainSocket(path, st);
+      return st;
+    } catch (HostException e) {
+      throw new FcprocException("open " + path, e);
+    }
+  }
+
+  private static void checkIsPlainSocket(String path, FileStat st) throws RefusedException {
+    if (!st.is(FileType.SOCKET)) {
+      throw new RefusedException(
+          "hand off socket", path,
+          "not a unix socket (it is a " + describe(st.type()) + ", mode " + String.format("%#o", st.type().ifmt()) + ")");
+    }
+    if (st.nlink() != 1) {
+      throw new RefusedException(
+          "hand off socket", path, "the socket has " + st.nlink() + " hard links; it may be another socket's link");
+    }
+  }
+
+  static String describe(FileType type) {
+    return switch (type) {
+      case REGULAR -> "regular file";
+      case DIRECTORY -> "directory";
+      case SYMLINK -> "symlink";
+      case SOCKET -> "socket";
+      case FIFO -> "FIFO";
+      case CHAR_DEVICE -> "character device";
+      case BLOCK_DEVICE -> "block device";
+    };
+  }
+}

@@ -1,0 +1,195 @@
+package org.fcproc.host;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The host, as fcproc's core sees it: small primitives with kernel semantics (BRIEF §4).
+ *
+ * <p>Every decision about what is safe is made in core, once, and runs unchanged on every
+ * backend; a backend only performs the call and reports the kernel's answer. So each method
+ * documents the Linux behaviour it stands for, and both backends are held to it by the same
+ * contract suite.
+ *
+ * <p>Paths given to the path-based calls are absolute. Calls ending in {@code At} are relative
+ * to a directory {@link Handle}, like the {@code *at(2)} family; a name there is one path
+ * component unless the method says otherwise. Every failure is a {@link HostException}
+ * carrying the errno the kernel would give.
+ */
+public interface HostOps {
+
+  /** A short name for messages and reports: {@code sim}, {@code linux}. */
+  String name();
+
+  /** The calling process's ids. */
+  Credentials credentials();
+
+  // ---------------------------------------------------------------- looking
+
+  /** {@code lstat(2)}: the inode at {@code path}, a final symlink not followed. */
+  FileStat lstat(String path) throws HostException;
+
+  /** {@code stat(2)}: symlinks followed. */
+  FileStat stat(String path) throws HostException;
+
+  /**
+   * {@code open(2)} of an absolute path. With {@link OpenFlag#PATH} and {@link OpenFlag#NOFOLLOW}
+   * a final symlink is opened itself (its handle's {@code fstat} says SYMLINK); without PATH,
+   * NOFOLLOW on a final symlink gives ELOOP. NOFOLLOW guards only the last component.
+   */
+  Handle open(String path, OpenHow how) throws HostException;
+
+  /**
+   * {@code openat2(2)}: {@code path} (one or more components) relative to {@code dir}, with
+   * {@code how}'s resolve restrictions. An empty {@code path} is not allowed here; reopen a
+   * handle by opening {@code "."} of it.
+   */
+  Handle openAt(Handle dir, String path, OpenHow how) throws HostException;
+
+  /** {@code statx(2)} of the handle's own inode ({@code AT_EMPTY_PATH}), mount id included. */
+  FileStat fstat(Handle handle) throws HostException;
+
+  /**
+   * {@code statx(dir, name, AT_SYMLINK_NOFOLLOW)}. A name that is a mount point reports the
+   * root of the mount on top, with that mount's id: that is how a walk sees a mount edge.
+   */
+  FileStat statAt(Handle dir, String name) throws HostException;
+
+  /** {@code readlinkat(2)}. EINVAL when the name is not a symlink. */
+  String readlinkAt(Handle dir, String name) throws HostException;
+
+  /** {@code getdents64(2)} of a directory handle, without {@code .} and {@code ..}, in name order. */
+  List<DirEntry> readDir(Handle dir) throws HostException;
+
+  // ---------------------------------------------------------------- changing the tree
+
+  /** {@code mkdirat(2)}; the umask applies to {@code mode}. EEXIST when the name exists. */
+  void mkdirAt(Handle dir, String name, int mode) throws HostException;
+
+  /**
+   * {@code mknodat(2)} of a device node, FIFO or socket inode; the umask applies. EEXIST when the
+   * name exists, also as a dangling symlink.
+   */
+  void mknodAt(Handle dir, String name, FileType type, int mode, DeviceNumber device) throws HostException;
+
+  /** {@code symlinkat(2)}: a new symlink {@code name} in {@code dir} whose text is {@code target}. */
+  void symlinkAt(String target, Handle dir, String name) throws HostException;
+
+  /**
+   * {@code linkat(2)}. With an empty {@code fromName} it links the inode {@code fromDir} pins
+   * ({@code AT_EMPTY_PATH}, which needs {@code CAP_DAC_READ_SEARCH}): the way to link exactly the
+   * inode that was checked. A symlink at {@code fromName} is not followed. EXDEV when the two
+   * ends are on different mounts, even of one filesystem.
+   */
+  void linkAt(Handle fromDir, String fromName, Handle toDir, String toName) throws HostException;
+
+  /** {@code unlinkat(2)}; with {@code removeDirectory}, {@code AT_REMOVEDIR}. Never follows a
+   *  symlink. EBUSY for a directory that is a mount point. */
+  void unlinkAt(Handle dir, String name, boolean removeDirectory) throws HostException;
+
+  /** {@code renameat2(2)}. */
+  void renameAt(Handle fromDir, String fromName, Handle toDir, String toName, RenameMode mode) throws HostException;
+
+  /** {@code fchownat(handle, "", uid, gid, AT_EMPTY_PATH)}: the handle's own inode, a symlink
+   *  handle's link included. */
+  void fchown(Handle handle, int uid, int gid) throws HostException;
+
+  /**
+   * Changes the mode of the handle's own inode: {@code fchmodat2(handle, "", mode, AT_EMPTY_PATH)}
+   * on 6.6+, else {@code chmod} of {@code /proc/self/fd/N} once {@code /proc} is known to be
+   * procfs. EOPNOTSUPP when the handle is a symlink (Linux has no lchmod).
+   */
+  void fchmod(Handle handle, int mode) throws HostException;
+
+  /** {@code chmod(2)}: follows symlinks, as {@code chmod(1)} does. */
+  void chmod(String path, int mode) throws HostException;
+
+  /** {@code chown(2)}: follows symlinks, as {@code chown(1)} without {@code -h}. */
+  void chown(String path, int uid, int gid) throws HostException;
+
+  /** {@code lchown(2)}: a final symlink itself, as {@code chown -h}. */
+  void lchown(String path, int uid, int gid) throws HostException;
+
+  /**
+   * Copies every byte readable from {@code from} to {@code to} (both opened for I/O, not
+   * {@code O_PATH}): {@code copy_file_range(2)} or a read/write loop.
+   *
+   * @return bytes copied
+   */
+  long copy(Handle from, Handle to) throws HostException;
+
+  // ---------------------------------------------------------------- mounts
+
+  /**
+   * {@code mount(2)} by path, for a new filesystem ({@code fstype} such as {@code tmpfs}).
+   * Like the kernel, it follows a symlink at {@code target}.
+   */
+  void mount(String source, String target, String fstype, Set<MountFlag> flags, String data) throws HostException;
+
+  /** {@code mount(src, tgt, NULL, MS_BIND[|MS_REC])} on the inodes the handles pin: the same
+   *  inodes then show at the target. The new mount inherits the source mount's flags. */
+  void bindMount(Handle source, Handle target, boolean recursive) throws HostException;
+
+  /** {@code mount(NULL, tgt, NULL, MS_REMOUNT|MS_BIND|flags)}: set the per-mount flags of the
+   *  mount whose root {@code target} is; EINVAL when it is not a mount root. */
+  void remount(Handle target, Set<MountFlag> flags) throws HostException;
+
+  /** {@code mount(NULL, tgt, NULL, MS_PRIVATE|MS_SHARED|...)} on the mount whose root
+   *  {@code target} is. */
+  void setPropagation(Handle target, Propagation propagation) throws HostException;
+
+  /**
+   * {@code umount2(2)} by path. Not a mount point: EINVAL. Missing: ENOENT. With
+   * {@link UmountFlag#NOFOLLOW} a symlink to a mount point: EINVAL. Busy without
+   * {@link UmountFlag#DETACH}: EBUSY.
+   */
+  void umount2(String path, Set<UmountFlag> flags) throws HostException;
+
+  /**
+   * {@code umount2} of the mount whose root {@code mountRoot} pins ({@code /proc/self/fd/N} on
+   * Linux), so that no path is resolved again between the check and the detach. EINVAL when
+   * the handle is not the root of a mount.
+   */
+  void unmount(Handle mountRoot, Set<UmountFlag> flags) throws HostException;
+
+  /** The text of {@code /proc/self/mountinfo}, escapes and all: core parses it. */
+  String mountInfo() throws HostException;
+
+  // ---------------------------------------------------------------- processes, links, sockets
+
+  /**
+   * Runs a command and waits for it. A command that cannot be started reports exit code 127
+   * with the reason on stderr, as a shell would. {@code sudo} is the first word when the
+   * caller wants it run as root.
+   */
+  CommandResult run(List<String> argv) throws HostException;
+
+  /** The process with this pid, if there is one (zombies included). */
+  Optional<ProcessInfo> process(int pid) throws HostException;
+
+  /** {@code kill(2)}. ESRCH when there is no such process. */
+  void kill(int pid, int signal) throws HostException;
+
+  /** The network link of that name, if there is one. */
+  Optional<LinkInfo> link(String name) throws HostException;
+
+  /**
+   * {@code connect(2)} of a {@code SOCK_STREAM} unix socket to the socket inode {@code socket}
+   * pins (through {@code /proc/self/fd/N} on Linux), never to whatever a path names now.
+   * ECONNREFUSED when nothing listens; ENOTSOCK/ECONNREFUSED when the inode is not a socket.
+   */
+  UnixConnection connect(Handle socket) throws HostException;
+
+  // ---------------------------------------------------------------- environment and time
+
+  /** An environment variable of the calling process. */
+  Optional<String> getenv(String name);
+
+  /** A monotonic clock, nanoseconds. The simulator's is virtual. */
+  long nanoTime();
+
+  /** Sleeps on the host's clock: the simulator advances virtual time, firing what is due. */
+  void sleep(Duration duration) throws InterruptedException;
+}
