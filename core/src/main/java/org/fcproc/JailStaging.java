@@ -141,11 +141,13 @@ final class JailStaging {
   }
 
   /**
-   * Opens a source file named by the caller, following no symlink, and checks it is a file
-   * that may be linked and given to the VM: a regular file, not set-id, and either with one link
-   * or already the VM's. A file with other links that is not the VM's may be a hard link to a
-   * host secret planted at the source path (ATTACKS J5); linking and chown-ing it would give the
-   * secret to the VM.
+   * Opens a source file named by the caller, following no symlink, and checks it is a file the
+   * VM may be given: a regular file, not set-id, and either readable by the VM's uid as it is, or
+   * private (one link) so that giving it to the VM's uid changes nothing anyone else sees.
+   *
+   * <p>A file the VM cannot read that has other links may be a hard link to a host secret
+   * planted at the source path (ATTACKS J5): the seed links and chowns it, giving the secret to
+   * the VM. Here it is refused before anything is linked.
    */
   private Handle openLinkSource(String sourcePath, ChrootSpec s, String what) throws FcprocException {
     Handle dir = NoFollowPaths.openDirectory(host, NoFollowPaths.parent(sourcePath), what);
@@ -163,10 +165,10 @@ final class JailStaging {
       if ((st.mode() & 06000) != 0) {
         throw new RefusedException(what, sourcePath, "it is set-uid or set-gid");
       }
-      if (st.nlink() != 1 && st.uid() != s.uid()) {
+      if (!readableBy(st, s.uid(), s.gid()) && st.nlink() != 1) {
         throw new RefusedException(what, sourcePath,
-            "it has " + st.nlink() + " hard links and is owned by uid " + st.uid() + ", not " + s.uid()
-                + "; it may be a link to another file");
+            "uid " + s.uid() + " cannot read it and it has " + st.nlink()
+                + " hard links; it may be a link to another file, so it is not given away");
       }
       return source;
     } catch (HostException e) {
@@ -178,10 +180,27 @@ final class JailStaging {
     }
   }
 
+  /** The read permission check {@code open(2)} would make for uid:gid (with no supplementary
+   *  groups): owner bits for the owner, group bits for the group, other bits otherwise. */
+  static boolean readableBy(FileStat st, int uid, int gid) {
+    if (st.uid() == uid) {
+      return (st.mode() & 0400) != 0;
+    }
+    if (st.gid() == gid) {
+      return (st.mode() & 0040) != 0;
+    }
+    return (st.mode() & 0004) != 0;
+  }
+
   /**
    * The seed's {@code linkInto} ({@code ln -f source chroot/name; chown uid:gid}), made safe: the
    * link is made from the checked inode, a name already there is unlinked (unlink never follows
    * a symlink) rather than written through, and the owner is changed through the source handle.
+   *
+   * <p>Divergence: the seed always chowns the linked inode — which is the host's source file.
+   * fcproc chowns it only when the VM's uid could not read it otherwise (and it is private, see
+   * {@link #openLinkSource}); a kernel image that is already readable, such as one shared by
+   * several VMs, keeps its owner, so a cleanup leaves it exactly as it was (ATTACKS J11).
    */
   private void linkInto(Handle chroot, String root, String sourcePath, String name, ChrootSpec s, String what)
       throws FcprocException {
@@ -194,7 +213,7 @@ final class JailStaging {
       if (!linked.sameInode(src)) {
         throw new RefusedException(what, target, "the name was replaced right after it was linked");
       }
-      if (src.uid() != s.uid() || src.gid() != s.gid()) {
+      if (!readableBy(src, s.uid(), s.gid())) {
         host.fchown(source, s.uid(), s.gid());
       }
       log.info("{}: {} -> {}", what, sourcePath, target);

@@ -148,9 +148,16 @@ public interface HostOps {
   void umount2(String path, Set<UmountFlag> flags) throws HostException;
 
   /**
-   * {@code umount2} of the mount whose root {@code mountRoot} pins ({@code /proc/self/fd/N} on
-   * Linux), so that no path is resolved again between the check and the detach. EINVAL when
-   * the handle is not the root of a mount.
+   * {@code umount2} of {@code /proc/self/fd/N} for the handle, so that no path is resolved
+   * again between a check and the detach. Kernel facts (checked on 6.x, held by the contract
+   * suite): the magic link lands on what the handle pins and the kernel then follows mounts
+   * <em>downward</em> — a handle opened on a directory before something was mounted on it, or on
+   * the root of a mount that was overmounted since, detaches the topmost mount there; the
+   * handle itself keeps its mount busy, so without {@link UmountFlag#DETACH} the answer is EBUSY;
+   * EINVAL when nothing is mounted there (a plain directory, or a mount already detached).
+   * {@link UmountFlag#NOFOLLOW} is meaningless here (the magic link must be followed) and is
+   * ignored. Callers re-read the mount table afterwards: the mount detached may be one stacked on
+   * the one they meant.
    */
   void unmount(Handle mountRoot, Set<UmountFlag> flags) throws HostException;
 

@@ -7,7 +7,8 @@ public enum Resolve {
   BENEATH,
   /** {@code RESOLVE_IN_ROOT}: the starting directory is treated as {@code /}. */
   IN_ROOT,
-  /** {@code RESOLVE_NO_SYMLINKS}: ELOOP on any symlink in the path, the last one included. */
+  /** {@code RESOLVE_NO_SYMLINKS}: ELOOP on any symlink in the path. A final symlink is an
+   *  error too, unless {@code O_PATH|O_NOFOLLOW} asks for the link itself, which is then opened. */
   NO_SYMLINKS,
   /** {@code RESOLVE_NO_MAGICLINKS}: ELOOP on {@code /proc/[pid]/fd}-style links. */
   NO_MAGICLINKS,

@@ -1,0 +1,106 @@
+package org.fcproc.linux;
+
+import jnr.ffi.Pointer;
+import jnr.ffi.annotations.In;
+import jnr.ffi.annotations.Out;
+import jnr.ffi.annotations.SaveError;
+import jnr.ffi.annotations.Variadic;
+
+/**
+ * The Linux-only libc calls fcproc needs that jnr-posix does not offer (or offers without the
+ * {@code *at} / flag forms). Every call saves {@code errno} on the calling thread, read back with
+ * {@link Native#errno()} straight after a failure.
+ *
+ * <p>Strings are NUL-terminated by jnr-ffi; a {@code null} String is passed as {@code NULL}.
+ * jnr-ffi generates the implementation of this interface at runtime, which needs it public;
+ * it is not part of fcproc's API (the package exports only {@link LinuxHost}).
+ */
+public interface LibC {
+  // ---- raw syscalls (variadic in libc: one fixed argument, the number)
+
+  /** {@code syscall(SYS_openat2, dirfd, path, &how, sizeof how)}. */
+  @SaveError
+  @Variadic(fixedCount = 1)
+  long syscall(long number, int dirfd, String path, Pointer how, long size);
+
+  /** {@code syscall(SYS_fchmodat2, dirfd, path, mode, flags)}. */
+  @SaveError
+  @Variadic(fixedCount = 1)
+  long syscall(long number, int dirfd, String path, int mode, int flags);
+
+  /** {@code syscall(SYS_getdents64, fd, buf, count)}. */
+  @SaveError
+  @Variadic(fixedCount = 1)
+  long syscall(long number, int fd, Pointer buf, long count);
+
+  // ---- the *at family
+
+  @SaveError
+  int fchownat(int dirfd, String path, int uid, int gid, int flags);
+
+  @SaveError
+  int mknodat(int dirfd, String path, int mode, long dev);
+
+  @SaveError
+  int mkdirat(int dirfd, String path, int mode);
+
+  @SaveError
+  int symlinkat(String target, int dirfd, String linkpath);
+
+  @SaveError
+  long readlinkat(int dirfd, String path, @Out byte[] buf, long size);
+
+  @SaveError
+  int linkat(int olddirfd, String oldpath, int newdirfd, String newpath, int flags);
+
+  @SaveError
+  int unlinkat(int dirfd, String path, int flags);
+
+  @SaveError
+  int renameat2(int olddirfd, String oldpath, int newdirfd, String newpath, int flags);
+
+  @SaveError
+  int statx(int dirfd, String path, int flags, int mask, Pointer buf);
+
+  @SaveError
+  int statfs(String path, Pointer buf);
+
+  // ---- path-based
+
+  @SaveError
+  int chmod(String path, int mode);
+
+  @SaveError
+  int chown(String path, int uid, int gid);
+
+  @SaveError
+  int lchown(String path, int uid, int gid);
+
+  @SaveError
+  int mount(String source, String target, String fstype, long flags, String data);
+
+  @SaveError
+  int umount2(String target, int flags);
+
+  // ---- descriptors and I/O
+
+  @SaveError
+  int close(int fd);
+
+  @SaveError
+  long copy_file_range(int fdIn, Pointer offIn, int fdOut, Pointer offOut, long len, int flags);
+
+  @SaveError
+  long read(int fd, @Out byte[] buf, long count);
+
+  @SaveError
+  long write(int fd, @In byte[] buf, long count);
+
+  // ---- processes and links
+
+  @SaveError
+  int kill(int pid, int sig);
+
+  @SaveError
+  int if_nametoindex(String name);
+}
