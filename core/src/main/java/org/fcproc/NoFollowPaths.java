@@ -1,6 +1,8 @@
 package org.fcproc;
 
 import org.fcproc.host.Errno;
+import org.fcproc.host.FileStat;
+import org.fcproc.host.FileType;
 import org.fcproc.host.Handle;
 import org.fcproc.host.HostException;
 import org.fcproc.host.HostOps;
@@ -36,19 +38,24 @@ final class NoFollowPaths {
     return walk(host, path, operation, mode);
   }
 
-  /** Opens {@code name} in {@code dir} as a directory, refusing a symlink or a non-directory. */
+  /**
+   * Opens {@code name} in {@code dir} as a directory, refusing a symlink or a non-directory.
+   * (With {@code O_PATH|O_NOFOLLOW} a final symlink is not an ELOOP under RESOLVE_NO_SYMLINKS;
+   * {@code O_DIRECTORY} then fails with ENOTDIR, so the name is looked at to say which it is.)
+   */
   static Handle openChildDirectory(HostOps host, Handle dir, String name, String fullPath, String operation)
       throws FcprocException, HostException {
     try {
       return host.openAt(dir, name, DIRECTORY);
     } catch (HostException e) {
-      if (e.is(Errno.ELOOP)) {
+      if (!e.is(Errno.ELOOP) && !e.is(Errno.ENOTDIR)) {
+        throw e;
+      }
+      FileStat st = host.statAt(dir, name);
+      if (st.is(FileType.SYMLINK)) {
         throw new RefusedException(operation, fullPath, "it is a symlink; fcproc follows no symlink on a path it changes");
       }
-      if (e.is(Errno.ENOTDIR)) {
-        throw new RefusedException(operation, fullPath, "it is not a directory");
-      }
-      throw e;
+      throw new RefusedException(operation, fullPath, "it is not a directory (it is a " + SocketHandoff.describe(st.type()) + ")");
     }
   }
 

@@ -60,7 +60,12 @@ public interface HostOps {
   /** {@code readlinkat(2)}. EINVAL when the name is not a symlink. */
   String readlinkAt(Handle dir, String name) throws HostException;
 
-  /** {@code getdents64(2)} of a directory handle, without {@code .} and {@code ..}, in name order. */
+  /**
+   * {@code getdents64(2)} of a directory handle, without {@code .} and {@code ..}, in name order.
+   * Any directory handle will do, {@code O_PATH} ones included: the kernel refuses getdents on
+   * those (EBADF), so a backend reads through a fresh {@code O_RDONLY} open of {@code "."} of the
+   * handle — the same inode, never a path resolved again.
+   */
   List<DirEntry> readDir(Handle dir) throws HostException;
 
   // ---------------------------------------------------------------- changing the tree

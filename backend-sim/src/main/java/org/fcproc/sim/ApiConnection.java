@@ -1,0 +1,97 @@
+package org.fcproc.sim;
+
+import java.io.ByteArrayOutputStream;
+import java.time.Duration;
+import org.fcproc.host.Credentials;
+import org.fcproc.host.Errno;
+import org.fcproc.host.HostException;
+import org.fcproc.host.UnixConnection;
+
+/**
+ * A connected stream to a fake Firecracker. Its calls go through the host's choke point, so
+ * they are journaled and an adversary may act between them.
+ *
+ * <p>A read with nothing to read waits in virtual time: it wakes when the server answers or
+ * hangs up, else fails with ETIMEDOUT after the timeout. It returns -1 only once the server
+ * has closed (its process exited) and every byte has been read; Firecracker keeps a
+ * connection open after a response, so a second read times out.
+ */
+final class ApiConnection implements UnixConnection {
+  private final SimHost host;
+  private final ApiServer server;
+  final Credentials client;
+  final ByteArrayOutputStream inbound = new ByteArrayOutputStream();
+  private final ByteArrayOutputStream outbound = new ByteArrayOutputStream();
+  private int readPos;
+  boolean peerClosed;
+  boolean closed;
+
+  ApiConnection(SimHost host, ApiServer server, Credentials client) {
+    this.host = host;
+    this.server = server;
+    this.client = client;
+  }
+
+  String describe() {
+    return "pid " + server.process.pid;
+  }
+
+  @Override
+  public void write(byte[] bytes) throws HostException {
+    host.connectionWrite(this, bytes);
+  }
+
+  @Override
+  public int read(byte[] buffer, Duration timeout) throws HostException {
+    return host.connectionRead(this, buffer, timeout);
+  }
+
+  @Override
+  public void close() {
+    host.connectionClose(this);
+  }
+
+  void respond(byte[] bytes) {
+    outbound.write(bytes, 0, bytes.length);
+  }
+
+  private int available() {
+    return outbound.size() - readPos;
+  }
+
+  void doWrite(Op op, byte[] bytes) throws HostException {
+    if (closed) {
+      throw op.fail(Errno.EBADF);
+    }
+    if (peerClosed) {
+      throw op.fail(Errno.EPIPE, "the server has exited");
+    }
+    inbound.write(bytes, 0, bytes.length);
+    server.serve(this);
+  }
+
+  int doRead(Op op, byte[] buffer, Duration timeout, VirtualClock clock) throws HostException {
+    if (closed) {
+      throw op.fail(Errno.EBADF);
+    }
+    if (available() == 0 && !peerClosed) {
+      long deadline = clock.nanoTime() + Math.max(0, timeout.toNanos());
+      clock.advanceUntil(deadline, () -> available() > 0 || peerClosed);
+    }
+    if (available() > 0) {
+      byte[] all = outbound.toByteArray();
+      int n = Math.min(buffer.length, available());
+      System.arraycopy(all, readPos, buffer, 0, n);
+      readPos += n;
+      return n;
+    }
+    if (peerClosed) {
+      return -1;
+    }
+    throw op.fail(Errno.ETIMEDOUT, "no response within " + timeout.toMillis() + " ms");
+  }
+
+  void doClose() {
+    closed = true;
+  }
+}

@@ -1,0 +1,106 @@
+package org.fcproc.sim;
+
+import java.util.Map;
+import java.util.TreeMap;
+import org.fcproc.host.DeviceNumber;
+import org.fcproc.host.FileType;
+
+/**
+ * An inode of the simulated tree. The simulator, not Jimfs, owns it: a handle pins an
+ * {@code Inode} object, so a rename or an overmount of its name cannot redirect the handle,
+ * exactly as an open file description pins a {@code struct inode} on Linux.
+ *
+ * <p>A directory holds its entries in a {@link TreeMap} (deterministic {@code getdents} order)
+ * and knows its parent, since directories cannot be hard-linked ({@code link(2)} on a
+ * directory gives EPERM). Link counts follow ext4: a directory has one link for its name, one
+ * for its own {@code .}, and one per subdirectory's {@code ..}.
+ */
+final class Inode {
+  final Superblock sb;
+  final long ino;
+  final FileType type;
+  int mode;
+  int uid;
+  int gid;
+  long nlink;
+  final DeviceNumber rdev;
+  final String linkTarget;
+  final TreeMap<String, Inode> entries;
+  Inode parent;
+  /** The fake Firecracker listening on this socket inode, or null. */
+  ApiServer listener;
+  /** Open handles on this inode: its bytes survive the last unlink while one remains. */
+  int openCount;
+
+  Inode(Superblock sb, long ino, FileType type, int mode, int uid, int gid, DeviceNumber rdev, String linkTarget) {
+    this.sb = sb;
+    this.ino = ino;
+    this.type = type;
+    this.mode = mode;
+    this.uid = uid;
+    this.gid = gid;
+    this.rdev = rdev;
+    this.linkTarget = linkTarget;
+    this.entries = type == FileType.DIRECTORY ? new TreeMap<>() : null;
+  }
+
+  boolean isDir() {
+    return type == FileType.DIRECTORY;
+  }
+
+  /** The name of {@code child} in this directory, or null. */
+  String nameOf(Inode child) {
+    for (Map.Entry<String, Inode> e : entries.entrySet()) {
+      if (e.getValue() == child) {
+        return e.getKey();
+      }
+    }
+    return null;
+  }
+
+  /** Enters {@code child} under {@code name}, keeping link counts as ext4 does. */
+  void attach(String name, Inode child) {
+    entries.put(name, child);
+    child.nlink++;
+    if (child.isDir()) {
+      child.parent = this;
+      child.nlink++; // its "."
+      nlink++; // its ".." names us
+    }
+  }
+
+  /** Removes the entry {@code name}, which must exist; returns the inode it named. */
+  Inode detach(String name) {
+    Inode child = entries.remove(name);
+    child.nlink--;
+    if (child.isDir()) {
+      child.nlink--;
+      nlink--;
+    }
+    return child;
+  }
+
+  /** Whether {@code this} directory is {@code other} or one of its descendants. */
+  boolean isWithin(Inode other) {
+    Inode d = this;
+    while (true) {
+      if (d == other) {
+        return true;
+      }
+      if (d.parent == d || d.parent == null) {
+        return false;
+      }
+      d = d.parent;
+    }
+  }
+
+  /** Key of the Jimfs file that holds a regular file's bytes. */
+  String contentKey() {
+    return sb.dev.major() + "_" + sb.dev.minor() + "-" + ino;
+  }
+
+  @Override
+  public String toString() {
+    return type + " " + sb.dev + ":" + ino;
+  }
+}

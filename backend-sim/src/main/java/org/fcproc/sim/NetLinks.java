@@ -1,0 +1,129 @@
+package org.fcproc.sim;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.TreeMap;
+import org.fcproc.host.LinkInfo;
+
+/**
+ * The network links of the host, by name. A new host has only {@code lo}, up, with
+ * {@code 127.0.0.1/8}. Deleting a bridge releases its ports ({@code br_dev_delete}).
+ */
+final class NetLinks {
+  private static final class Link {
+    final int index;
+    final String name;
+    final LinkInfo.Kind kind;
+    boolean up;
+    String master = "";
+    OptionalInt owner = OptionalInt.empty();
+    OptionalInt group = OptionalInt.empty();
+    final List<String> addresses = new ArrayList<>();
+
+    Link(int index, String name, LinkInfo.Kind kind) {
+      this.index = index;
+      this.name = name;
+      this.kind = kind;
+    }
+
+    LinkInfo info() {
+      return new LinkInfo(name, kind, up, master, owner, group, addresses);
+    }
+  }
+
+  private final TreeMap<String, Link> links = new TreeMap<>();
+  private int nextIndex = 1;
+
+  NetLinks() {
+    Link lo = add("lo", LinkInfo.Kind.OTHER);
+    lo.up = true;
+    lo.addresses.add("127.0.0.1/8");
+  }
+
+  private Link add(String name, LinkInfo.Kind kind) {
+    Link l = new Link(nextIndex++, name, kind);
+    links.put(name, l);
+    return l;
+  }
+
+  boolean exists(String name) {
+    return links.containsKey(name);
+  }
+
+  void create(String name, LinkInfo.Kind kind) {
+    if (exists(name)) {
+      throw new IllegalStateException("link " + name + " exists");
+    }
+    add(name, kind);
+  }
+
+  void createTap(String name, int owner, int group) {
+    Link l = add(name, LinkInfo.Kind.TAP);
+    l.owner = OptionalInt.of(owner);
+    l.group = OptionalInt.of(group);
+  }
+
+  void delete(String name) {
+    links.remove(name);
+    for (Link l : links.values()) {
+      if (l.master.equals(name)) {
+        l.master = "";
+      }
+    }
+  }
+
+  void setUp(String name, boolean up) {
+    links.get(name).up = up;
+  }
+
+  void setMaster(String name, String master) {
+    links.get(name).master = master;
+  }
+
+  /** False when the address was there already. */
+  boolean addAddress(String name, String cidr) {
+    Link l = links.get(name);
+    if (l.addresses.contains(cidr)) {
+      return false;
+    }
+    l.addresses.add(cidr);
+    return true;
+  }
+
+  Optional<LinkInfo> get(String name) {
+    Link l = links.get(name);
+    return l == null ? Optional.empty() : Optional.of(l.info());
+  }
+
+  List<LinkInfo> all() {
+    List<LinkInfo> out = new ArrayList<>();
+    for (Link l : links.values()) {
+      out.add(l.info());
+    }
+    return out;
+  }
+
+  /** One line in the shape of {@code ip link show}. */
+  String describe(String name) {
+    Link l = links.get(name);
+    String flags = l.name.equals("lo") ? "LOOPBACK," : "BROADCAST,MULTICAST,";
+    flags += l.up ? "UP,LOWER_UP" : "";
+    if (flags.endsWith(",")) {
+      flags = flags.substring(0, flags.length() - 1);
+    }
+    StringBuilder sb = new StringBuilder()
+        .append(l.index).append(": ").append(l.name).append(": <").append(flags).append("> mtu 1500");
+    if (!l.master.isEmpty()) {
+      sb.append(" master ").append(l.master);
+    }
+    sb.append(" state ").append(l.up ? "UP" : "DOWN");
+    if (l.kind == LinkInfo.Kind.BRIDGE) {
+      sb.append(" bridge");
+    } else if (l.kind == LinkInfo.Kind.TAP) {
+      sb.append(" tun");
+    }
+    return sb.append('\n').toString();
+  }
+}

@@ -1,0 +1,94 @@
+package org.fcproc.features.driver;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import org.fcproc.host.Credentials;
+import org.fcproc.host.DeviceNumber;
+import org.fcproc.host.Errno;
+import org.fcproc.host.FileStat;
+import org.fcproc.host.FileType;
+import org.fcproc.host.HostOps;
+import org.fcproc.host.LinkInfo;
+
+/**
+ * The host a scenario runs on, as the step definitions see it: arranging the host before
+ * fcproc acts (as root, outside fcproc), the {@link HostOps} fcproc is given, and reading the
+ * host's state afterwards. Steps stay thin and backend-neutral; each backend has one driver.
+ */
+public interface ScenarioHost {
+
+  // ---------------------------------------------------------------- arranging
+
+  void directory(String path, Owner owner, int mode);
+
+  void file(String path, Owner owner, int mode, String content);
+
+  void symlink(String path, String target);
+
+  void hardLink(String path, String existing);
+
+  void node(String path, FileType type, DeviceNumber device, Owner owner, int mode);
+
+  /** A socket inode nobody listens on. */
+  void socket(String path, Owner owner, int mode);
+
+  void bindMount(String source, String target);
+
+  /** Removes whatever is at {@code path}, recursively, never crossing a mount. */
+  void remove(String path);
+
+  /** {@code fs.protected_hardlinks = 0}. */
+  void allowHardLinksToOthersFiles();
+
+  void link(String name, LinkInfo.Kind kind, boolean up, Optional<Owner> tapOwner, List<String> addresses);
+
+  /** Starts a fake firecracker serving {@code apiSock}; returns its pid. */
+  int firecracker(String apiSock, boolean guestObeysCtrlAltDel);
+
+  /** Runs {@code action} once {@code after} of host time has passed. */
+  void later(Duration after, Runnable action);
+
+  /** The process exits and the next process started gets its pid; returns that process's pid. */
+  int exitAndReusePid(int pid, List<String> argv);
+
+  /** Every detach of the mount at {@code mountPoint} fails with {@code errno}. */
+  void failDetachOf(String mountPoint, Errno errno);
+
+  // ---------------------------------------------------------------- acting
+
+  /** The host as fcproc, running with these credentials, sees it. */
+  HostOps as(Credentials caller);
+
+  // ---------------------------------------------------------------- observing
+
+  /** lstat, bypassing permissions; empty when nothing is there. */
+  Optional<FileStat> inspect(String path);
+
+  Optional<String> readlink(String path);
+
+  byte[] content(String path);
+
+  List<MountState> mounts();
+
+  Optional<LinkInfo> linkState(String name);
+
+  boolean isRunning(int pid);
+
+  /** Pids of live processes whose command line is exactly {@code commandLine}. */
+  List<Integer> processesRunning(String commandLine);
+
+  /** The API requests the fake firecracker with this pid received, {@code METHOD PATH BODY} each. */
+  List<String> apiRequests(int pid);
+
+  long nanoTime();
+
+  /** Every command fcproc ran, as a command line, in order. */
+  List<String> commandsRun();
+
+  /** The paths of the mounts fcproc detached, in order. */
+  List<String> detached();
+
+  /** The whole host's visible state, for before/after comparison. */
+  HostState state();
+}

@@ -1,0 +1,99 @@
+package org.fcproc.features.steps;
+
+import io.cucumber.java.en.Given;
+import org.fcproc.features.driver.Owner;
+import org.fcproc.features.driver.StandardLayout;
+import org.fcproc.host.Credentials;
+import org.fcproc.host.DeviceNumber;
+import org.fcproc.host.Errno;
+import org.fcproc.host.FileType;
+
+/** Arranging the host and fcproc's configuration before it acts. */
+public final class HostSetupSteps {
+  private final World world;
+
+  public HostSetupSteps(World world) {
+    this.world = world;
+  }
+
+  @Given("a host with the standard layout")
+  public void standardLayout() {
+    StandardLayout.install(world.host);
+  }
+
+  @Given("fcproc runs as root")
+  public void runsAsRoot() {
+    world.caller = Credentials.root();
+  }
+
+  @Given("fcproc runs as uid {int} with sudo")
+  public void runsWithSudo(int uid) {
+    world.caller = new Credentials(uid, uid, uid);
+  }
+
+  @Given("the configured firecracker binary is {path}")
+  public void configuredBinary(String path) {
+    world.firecrackerBin = path;
+  }
+
+  @Given("the configured runtime directory is {path}")
+  public void configuredRuntimeDir(String path) {
+    world.runtimeDir = path;
+  }
+
+  @Given("the host allows hard links to files one does not own")
+  public void protectedHardlinksOff() {
+    world.host.allowHardLinksToOthersFiles();
+  }
+
+  @Given("a directory {path} owned by {owner} with mode {mode}")
+  public void directory(String path, Owner owner, int mode) {
+    world.host.directory(path, owner, mode);
+  }
+
+  @Given("a file {path} owned by {owner} with mode {mode} containing {string}")
+  public void file(String path, Owner owner, int mode, String content) {
+    world.host.file(path, owner, mode, content);
+  }
+
+  @Given("a symlink {path} pointing to {path}")
+  public void symlink(String path, String target) {
+    world.host.symlink(path, target);
+  }
+
+  @Given("a hard link {path} to {path}")
+  public void hardLink(String path, String existing) {
+    world.host.hardLink(path, existing);
+  }
+
+  @Given("a socket at {path} owned by {owner} with mode {mode}")
+  public void socket(String path, Owner owner, int mode) {
+    world.host.socket(path, owner, mode);
+  }
+
+  @Given("a FIFO at {path} owned by {owner} with mode {mode}")
+  public void fifo(String path, Owner owner, int mode) {
+    world.host.node(path, FileType.FIFO, DeviceNumber.NONE, owner, mode);
+  }
+
+  @Given("a block device {path} with number {device} owned by {owner} with mode {mode}")
+  public void blockDevice(String path, DeviceNumber device, Owner owner, int mode) {
+    world.host.node(path, FileType.BLOCK_DEVICE, device, owner, mode);
+  }
+
+  @Given("{path} is bind-mounted at {path}")
+  public void bindMounted(String source, String target) {
+    world.host.bindMount(source, target);
+  }
+
+  @Given("{path} is replaced by a symlink to {path}")
+  public void replacedBySymlink(String path, String target) {
+    world.host.remove(path);
+    world.host.symlink(path, target);
+  }
+
+  @Given("detaching {path} fails with {errno}")
+  public void detachFails(String mountPoint, Errno errno) {
+    world.host.failDetachOf(mountPoint, errno);
+  }
+}

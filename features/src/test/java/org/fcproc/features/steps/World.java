@@ -1,0 +1,90 @@
+package org.fcproc.features.steps;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.fcproc.Config;
+import org.fcproc.Fcproc;
+import org.fcproc.features.driver.HostState;
+import org.fcproc.features.driver.MountState;
+import org.fcproc.features.driver.ScenarioHost;
+import org.fcproc.features.driver.SimulatedScenarioHost;
+import org.fcproc.features.driver.StandardLayout;
+import org.fcproc.host.Credentials;
+
+/**
+ * One scenario's state, shared by the step classes (PicoContainer makes one per scenario): the
+ * host, who fcproc runs as and with what configuration, what the last operation did, and the
+ * host's state just before the first operation — the "before" of every "unchanged".
+ */
+public final class World {
+  /** The outcome of the last {@code When}: a value or a failure. */
+  public record Outcome(Object value, Throwable error) {}
+
+  /** An fcproc operation a {@code When} step performs. */
+  public interface Operation {
+    Object run(Fcproc fcproc) throws Exception;
+  }
+
+  final ScenarioHost host = new SimulatedScenarioHost(Map.of("PATH", StandardLayout.PATH));
+
+  Credentials caller = Credentials.root();
+  String firecrackerBin = "/usr/bin/firecracker";
+  String bridgeName = "fcbr0";
+  String bridgeIp = "172.16.0.1";
+  String cidr = "24";
+  String runtimeDir = "/run/fcproc";
+
+  /** The fake firecracker serving each API socket, by socket path. */
+  final Map<String, Integer> firecrackers = new HashMap<>();
+
+  private Outcome outcome;
+  private HostState before;
+  private List<MountState> mountsBefore;
+  private long startNanos;
+
+  Fcproc fcproc() {
+    return Fcproc.create(host.as(caller), new Config(firecrackerBin, bridgeName, bridgeIp, cidr, runtimeDir));
+  }
+
+  /** Runs an operation, recording its outcome; the first one also records the host's state. */
+  void act(Operation op) {
+    if (before == null) {
+      before = host.state();
+      mountsBefore = host.mounts();
+      startNanos = host.nanoTime();
+    }
+    try {
+      outcome = new Outcome(op.run(fcproc()), null);
+    } catch (Exception e) {
+      outcome = new Outcome(null, e);
+    }
+  }
+
+  Outcome outcome() {
+    return Objects.requireNonNull(outcome, "no operation has run yet: a Then needs a When before it");
+  }
+
+  HostState before() {
+    return Objects.requireNonNull(before, "no operation has run yet: a Then needs a When before it");
+  }
+
+  List<MountState> mountsBefore() {
+    before();
+    return mountsBefore;
+  }
+
+  long elapsedNanos() {
+    before();
+    return host.nanoTime() - startNanos;
+  }
+
+  int firecrackerServing(String apiSock) {
+    Integer pid = firecrackers.get(apiSock);
+    if (pid == null) {
+      throw new IllegalStateException("no firecracker was started for " + apiSock + " in this scenario");
+    }
+    return pid;
+  }
+}

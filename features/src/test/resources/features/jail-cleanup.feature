@@ -1,0 +1,101 @@
+Feature: Cleaning up the jailer chroot
+  When a VM is gone, fcproc detaches every mount under its chroot and deletes the chroot. A
+  bind mount left in place would make the delete reach into the host's own directories, so
+  cleanup refuses rather than guess: every guard below stops the delete, and the host keeps
+  every file it had.
+
+  Background:
+    Given a host with the standard layout
+    And fcproc runs as root
+
+  @seed:CleanupJailerChroot @C9
+  Scenario: A staged chroot is detached deepest-first and deleted
+    Given a jailer chroot staged at "/srv/jail/firecracker/vm1/root" for 1000:1000
+    When fcproc cleans up the jailer chroot "/srv/jail/firecracker/vm1/root"
+    Then the operation succeeds
+    And nothing is mounted at or under "/srv/jail/firecracker/vm1/root"
+    And "/srv/jail/firecracker/vm1/root" does not exist
+    And "/srv/jail/firecracker/vm1" is a directory owned by 1000:1000 with mode 0755
+    And "/usr/lib/libc.so.6" is unchanged
+    And "/var/lib/fcproc/images/vmlinux" is a file owned by root with mode 0644
+    And the mounts under "/srv/jail/firecracker/vm1/root" were detached in the order "usr/lib64, usr/lib, ."
+
+  @C10
+  Scenario: A chroot that is already gone is success
+    When fcproc cleans up the jailer chroot "/srv/jail/firecracker/vm1/root"
+    Then the operation succeeds
+    And the host is unchanged
+
+  @C1
+  Scenario: A chroot root that is a symlink is refused
+    Given a directory "/srv/jail/firecracker/vm1" owned by 1000:1000 with mode 0755
+    And a symlink "/srv/jail/firecracker/vm1/root" pointing to "/usr/lib"
+    When fcproc cleans up the jailer chroot "/srv/jail/firecracker/vm1/root"
+    Then the operation is refused because "path is a symlink"
+    And the host is unchanged
+
+  @C2
+  Scenario: A chroot root that is a regular file is refused
+    Given a file "/srv/jail/firecracker/vm1/root" owned by 1000:1000 with mode 0644 containing "not a dir"
+    When fcproc cleans up the jailer chroot "/srv/jail/firecracker/vm1/root"
+    Then the operation is refused because "not a directory"
+    And the host is unchanged
+
+  @C3
+  Scenario: An intermediate component that is a symlink to / is refused
+    Given a directory "/srv/jail/firecracker" owned by root with mode 0711
+    And a symlink "/srv/jail/firecracker/vm1" pointing to "/"
+    When fcproc cleans up the jailer chroot "/srv/jail/firecracker/vm1/root"
+    Then the operation is refused because "it resolves elsewhere"
+    And the host is unchanged
+
+  @C5
+  Scenario: A bind mount of a host directory that cannot be detached stops the delete
+    Given a jailer chroot staged at "/srv/jail/firecracker/vm1/root" for 1000:1000
+    And detaching "/srv/jail/firecracker/vm1/root/usr/lib" fails with EBUSY
+    When fcproc cleans up the jailer chroot "/srv/jail/firecracker/vm1/root"
+    Then the operation fails with "detach \"/srv/jail/firecracker/vm1/root/usr/lib\""
+    And the error says "EBUSY"
+    And "/srv/jail/firecracker/vm1/root/usr/lib" is a read-only mount of "/usr/lib"
+    And "/usr/lib" is unchanged
+    And "/usr/lib/libc.so.6" is unchanged
+
+  @C6
+  Scenario: / bind-mounted inside the chroot is detached, and nothing of / is deleted
+    Given a directory "/srv/jail/firecracker/vm1/root/hostroot" owned by 1000:1000 with mode 0755
+    And "/" is bind-mounted at "/srv/jail/firecracker/vm1/root/hostroot"
+    When fcproc cleans up the jailer chroot "/srv/jail/firecracker/vm1/root"
+    Then the operation succeeds
+    And "/srv/jail/firecracker/vm1/root" does not exist
+    And nothing outside "/srv/jail/firecracker/vm1" changed
+
+  @C8
+  Scenario: A mount whose path holds a space and a newline is found and detached
+    Given a directory "/srv/jail/firecracker/vm1/root/odd name\nhere" owned by 1000:1000 with mode 0755
+    And "/usr/lib" is bind-mounted at "/srv/jail/firecracker/vm1/root/odd name\nhere"
+    When fcproc cleans up the jailer chroot "/srv/jail/firecracker/vm1/root"
+    Then the operation succeeds
+    And nothing is mounted at or under "/srv/jail/firecracker/vm1/root"
+    And "/srv/jail/firecracker/vm1/root" does not exist
+    And "/usr/lib/libc.so.6" is unchanged
+
+  @C12
+  Scenario: A symlink inside the chroot to a host directory is removed, its target kept
+    Given a directory "/srv/jail/firecracker/vm1/root" owned by 1000:1000 with mode 0700
+    And a symlink "/srv/jail/firecracker/vm1/root/escape" pointing to "/etc"
+    When fcproc cleans up the jailer chroot "/srv/jail/firecracker/vm1/root"
+    Then the operation succeeds
+    And "/srv/jail/firecracker/vm1/root" does not exist
+    And "/etc" is unchanged
+    And "/etc/shadow" is unchanged
+
+  @C14
+  Scenario: A hard link inside the chroot to a host file is removed, the host file kept
+    Given the host allows hard links to files one does not own
+    And a directory "/srv/jail/firecracker/vm1/root" owned by 1000:1000 with mode 0700
+    And a hard link "/srv/jail/firecracker/vm1/root/shadow" to "/etc/shadow"
+    When fcproc cleans up the jailer chroot "/srv/jail/firecracker/vm1/root"
+    Then the operation succeeds
+    And "/srv/jail/firecracker/vm1/root" does not exist
+    And "/etc/shadow" is a file owned by root:shadow with mode 0640
+    And "/etc/shadow" has 1 link

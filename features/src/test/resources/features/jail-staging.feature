@@ -1,0 +1,147 @@
+Feature: Staging the jailer chroot
+  Before the jailer starts a VM, fcproc stages its chroot: the kernel, initrd and file drives
+  hard-linked in, block devices and vhost-vsock made as nodes, the firecracker binary copied,
+  the chroot bound onto itself and the host's library directories bound read-only. The per-VM
+  directory belongs to the VM's uid (1000), so everything in it may be planted or swapped by
+  the adversary; staging must never change anything outside the chroot.
+
+  Background:
+    Given a host with the standard layout
+    And fcproc runs as root
+
+  @seed:PrepareJailerChroot
+  Scenario: The full staging sequence
+    When fcproc stages the jailer chroot "/srv/jail/firecracker/vm1/root" for 1000:1000 with:
+      | kernel | /var/lib/fcproc/images/vmlinux     | vmlinux    |
+      | initrd | /var/lib/fcproc/images/initrd.img  | initrd.img |
+      | drive  | /var/lib/fcproc/vms/vm1/rootfs.ext4 | rootfs     |
+      | drive  | /dev/mapper/vm1-data               | data       |
+      | vsock  |                                    |            |
+    Then the operation succeeds
+    And "/srv/jail" is a directory owned by root with mode 0711
+    And "/srv/jail/firecracker" is a directory owned by root with mode 0711
+    And "/srv/jail/firecracker/vm1" is a directory owned by 1000:1000 with mode 0755
+    And "/srv/jail/firecracker/vm1/root" is a directory owned by 1000:1000 with mode 0700
+    And "/srv/jail/firecracker/vm1/root/vmlinux" is a hard link of "/var/lib/fcproc/images/vmlinux"
+    And "/srv/jail/firecracker/vm1/root/initrd.img" is a hard link of "/var/lib/fcproc/images/initrd.img"
+    And "/srv/jail/firecracker/vm1/root/rootfs" is a hard link of "/var/lib/fcproc/vms/vm1/rootfs.ext4"
+    And "/var/lib/fcproc/vms/vm1/rootfs.ext4" is a file owned by 1000:1000 with mode 0600
+    And "/srv/jail/firecracker/vm1/root/data" is a block device 253:7 owned by 1000:1000 with mode 0660
+    And "/srv/jail/firecracker/vm1/root/dev" is a directory owned by 1000:1000 with mode 0755
+    And "/srv/jail/firecracker/vm1/root/dev/vhost-vsock" is a character device 10:241 owned by 1000:1000 with mode 0660
+    And "/srv/jail/firecracker/vm1/root/firecracker" is a file owned by 1000:1000 with mode 0755
+    And "/srv/jail/firecracker/vm1/root/firecracker" has the same content as "/usr/bin/firecracker"
+    And "/srv/jail/firecracker/vm1/root" is a private mount of "/srv/jail/firecracker/vm1/root"
+    And "/srv/jail/firecracker/vm1/root/usr" is a directory owned by root with mode 0755
+    And "/srv/jail/firecracker/vm1/root/usr/lib" is a read-only mount of "/usr/lib"
+    And "/srv/jail/firecracker/vm1/root/usr/lib64" is a read-only mount of "/usr/lib64"
+    And "/srv/jail/firecracker/vm1/root/lib" is a symlink to "usr/lib"
+    And "/srv/jail/firecracker/vm1/root/lib64" is a symlink to "usr/lib64"
+    And nothing is mounted outside "/srv/jail/firecracker/vm1/root"
+    And nothing outside "/srv/jail" changed except "/var/lib/fcproc/images/vmlinux, /var/lib/fcproc/images/initrd.img, /var/lib/fcproc/vms/vm1/rootfs.ext4"
+
+  @J1
+  Scenario: A chroot root that is a symlink to / is refused
+    Given a directory "/srv/jail/firecracker/vm1" owned by 1000:1000 with mode 0755
+    And a symlink "/srv/jail/firecracker/vm1/root" pointing to "/"
+    When fcproc stages the jailer chroot "/srv/jail/firecracker/vm1/root" for 1000:1000 with:
+      | kernel | /var/lib/fcproc/images/vmlinux | vmlinux |
+    Then the operation is refused because "it is a symlink"
+    And nothing outside "/srv/jail/firecracker/vm1" changed
+
+  @J2
+  Scenario: A per-VM directory swapped for a symlink to /etc is refused
+    Given a directory "/srv/jail/firecracker" owned by root with mode 0711
+    And a symlink "/srv/jail/firecracker/vm1" pointing to "/etc"
+    When fcproc stages the jailer chroot "/srv/jail/firecracker/vm1/root" for 1000:1000 with:
+      | kernel | /var/lib/fcproc/images/vmlinux | vmlinux |
+    Then the operation is refused because "it is a symlink"
+    And "/etc" is unchanged
+    And nothing outside "/srv/jail/firecracker" changed
+
+  @J3
+  Scenario: A symlink planted at the kernel's name is replaced, never linked through
+    Given a directory "/srv/jail/firecracker/vm1/root" owned by 1000:1000 with mode 0700
+    And a symlink "/srv/jail/firecracker/vm1/root/vmlinux" pointing to "/etc"
+    When fcproc stages the jailer chroot "/srv/jail/firecracker/vm1/root" for 1000:1000 with:
+      | kernel | /var/lib/fcproc/images/vmlinux | vmlinux |
+    Then the operation succeeds
+    And "/srv/jail/firecracker/vm1/root/vmlinux" is a hard link of "/var/lib/fcproc/images/vmlinux"
+    And "/etc" is unchanged
+
+  @J4
+  Scenario: A symlink planted at the firecracker binary's name is never written through
+    Given a directory "/srv/jail/firecracker/vm1/root" owned by 1000:1000 with mode 0700
+    And a symlink "/srv/jail/firecracker/vm1/root/firecracker" pointing to "/etc/passwd"
+    When fcproc stages the jailer chroot "/srv/jail/firecracker/vm1/root" for 1000:1000 with:
+      | kernel | /var/lib/fcproc/images/vmlinux | vmlinux |
+    Then the operation succeeds
+    And "/srv/jail/firecracker/vm1/root/firecracker" has the same content as "/usr/bin/firecracker"
+    And "/etc/passwd" is unchanged
+
+  @J5
+  Scenario: A kernel path that is a hard link to a host secret is refused before linking
+    Given the host allows hard links to files one does not own
+    And a hard link "/var/lib/fcproc/images/evil-vmlinux" to "/etc/shadow"
+    When fcproc stages the jailer chroot "/srv/jail/firecracker/vm1/root" for 1000:1000 with:
+      | kernel | /var/lib/fcproc/images/evil-vmlinux | vmlinux |
+    Then the operation is refused because "uid 1000 cannot read it and it has 2 hard links"
+    And "/etc/shadow" is a file owned by root:shadow with mode 0640
+    And "/srv/jail/firecracker/vm1/root/vmlinux" does not exist
+
+  @J6
+  Scenario: A dangling symlink at the vhost-vsock node's name is refused
+    Given a directory "/srv/jail/firecracker/vm1/root/dev" owned by 1000:1000 with mode 0755
+    And a symlink "/srv/jail/firecracker/vm1/root/dev/vhost-vsock" pointing to "/etc/evil-node"
+    When fcproc stages the jailer chroot "/srv/jail/firecracker/vm1/root" for 1000:1000 with:
+      | kernel | /var/lib/fcproc/images/vmlinux | vmlinux |
+      | vsock  |                                |         |
+    Then the operation is refused because "the name already exists (mknod: EEXIST)"
+    And "/etc/evil-node" does not exist
+    And "/etc" is unchanged
+
+  @J7
+  Scenario: dev/ inside the chroot being a symlink to the host's /dev is refused
+    Given a directory "/srv/jail/firecracker/vm1/root" owned by 1000:1000 with mode 0700
+    And a symlink "/srv/jail/firecracker/vm1/root/dev" pointing to "/dev"
+    When fcproc stages the jailer chroot "/srv/jail/firecracker/vm1/root" for 1000:1000 with:
+      | kernel | /var/lib/fcproc/images/vmlinux | vmlinux |
+      | vsock  |                                |         |
+    Then the operation is refused because "it is a symlink"
+    And "/dev" is unchanged
+
+  @J9
+  Scenario: usr inside the chroot being a symlink to /etc stops the library binds
+    Given a directory "/srv/jail/firecracker/vm1/root" owned by 1000:1000 with mode 0700
+    And a symlink "/srv/jail/firecracker/vm1/root/usr" pointing to "/etc"
+    When fcproc stages the jailer chroot "/srv/jail/firecracker/vm1/root" for 1000:1000 with:
+      | kernel | /var/lib/fcproc/images/vmlinux | vmlinux |
+    Then the operation is refused because "it is a symlink"
+    And nothing is mounted outside "/srv/jail/firecracker/vm1/root"
+    And "/etc" is unchanged
+
+  @J12
+  Scenario: A chroot path with a space and a newline is staged and cleaned up
+    When fcproc stages the jailer chroot "/srv/jail/firecracker/vm 1\nx/root" for 1000:1000 with:
+      | kernel | /var/lib/fcproc/images/vmlinux | vmlinux |
+    Then the operation succeeds
+    And "/srv/jail/firecracker/vm 1\nx/root/usr/lib" is a read-only mount of "/usr/lib"
+    When fcproc cleans up the jailer chroot "/srv/jail/firecracker/vm 1\nx/root"
+    Then the operation succeeds
+    And nothing is mounted at or under "/srv/jail/firecracker/vm 1\nx/root"
+    And "/srv/jail/firecracker/vm 1\nx/root" does not exist
+
+  @input
+  Scenario Outline: Bad staging input is refused before the host is touched
+    When fcproc stages the jailer chroot "<chroot>" for 1000:1000 with:
+      | kernel | <kernel> | <name> |
+    Then the input is rejected with "<message>"
+    And the host is unchanged
+
+    Examples:
+      | chroot                         | kernel                         | name       | message                          |
+      | /fc/vm1/root                   | /var/lib/fcproc/images/vmlinux | vmlinux    | under a jail base other than /   |
+      | srv/jail/firecracker/vm1/root  | /var/lib/fcproc/images/vmlinux | vmlinux    | is not absolute                  |
+      | /srv/jail/firecracker/vm1/root | /var/lib/fcproc/images/vmlinux | ../vmlinux | contains '/'                     |
+      | /srv/jail/firecracker/vm1/root | /var/lib/fcproc/images/vmlinux | usr        | is reserved                      |
+      | /srv/jail/firecracker/vm1/root | images/vmlinux                 | vmlinux    | is not absolute                  |

@@ -1,0 +1,88 @@
+Feature: Finding, stopping and killing a VM's firecracker
+  A VM is a firecracker process serving an API socket. fcproc finds its PID, asks the guest to
+  shut down through the API, waits for the process to exit, and kills it when it will not.
+
+  Background:
+    Given a host with the standard layout
+    And fcproc runs as root
+
+  @seed:FindPID
+  Scenario: The PID is found from the API socket path on the command line
+    Given a firecracker serving the API socket "/run/fcproc/vm1.sock"
+    And a firecracker serving the API socket "/run/fcproc/vm2.sock"
+    When fcproc finds the PID for the API socket "/run/fcproc/vm1.sock"
+    Then the PID found is that of the firecracker serving "/run/fcproc/vm1.sock"
+
+  @seed:FindPID
+  Scenario: No process for the socket is an error
+    When fcproc finds the PID for the API socket "/run/fcproc/vm1.sock"
+    Then the operation fails with "command `pgrep -n -f /run/fcproc/vm1\.sock` exited 1"
+
+  @seed:ResolvePID
+  Scenario: pgrep first, then the machine's own PID, then 0
+    Given a firecracker serving the API socket "/run/fcproc/vm1.sock"
+    When fcproc resolves the PID for the API socket "/run/fcproc/vm1.sock" with machine PID 4242
+    Then the PID found is that of the firecracker serving "/run/fcproc/vm1.sock"
+    When fcproc resolves the PID for the API socket "/run/fcproc/vm9.sock" with machine PID 4242
+    Then the PID found is 4242
+    When fcproc resolves the PID for the API socket "/run/fcproc/vm9.sock" with no machine PID
+    Then the PID found is 0
+
+  @seed:SendCtrlAltDel
+  Scenario: Ctrl-Alt-Del is sent through the API socket after the socket is handed over
+    Given a firecracker serving the API socket "/run/fcproc/vm1.sock"
+    When fcproc sends Ctrl-Alt-Del through "/run/fcproc/vm1.sock"
+    Then the operation succeeds
+    And "/run/fcproc/vm1.sock" is a socket owned by root with mode 0600
+    And the firecracker serving "/run/fcproc/vm1.sock" received Ctrl-Alt-Del
+
+  @seed:WaitForExit
+  Scenario: The wait ends when the guest has shut down
+    Given a firecracker serving the API socket "/run/fcproc/vm1.sock"
+    When fcproc sends Ctrl-Alt-Del through "/run/fcproc/vm1.sock"
+    And fcproc waits up to 2000 ms for the firecracker serving "/run/fcproc/vm1.sock" to exit
+    Then the operation succeeds
+    And the firecracker serving "/run/fcproc/vm1.sock" is gone
+
+  @P3 @seed:Kill
+  Scenario: A guest that ignores Ctrl-Alt-Del is waited for until the timeout, then killed
+    Given a firecracker serving the API socket "/run/fcproc/vm1.sock" whose guest ignores Ctrl-Alt-Del
+    When fcproc sends Ctrl-Alt-Del through "/run/fcproc/vm1.sock"
+    And fcproc waits up to 2000 ms for the firecracker serving "/run/fcproc/vm1.sock" to exit
+    Then the operation fails with "timed out waiting for VM to exit"
+    And at least 2000 ms of host time have passed
+    And the firecracker serving "/run/fcproc/vm1.sock" is still running
+    When fcproc kills the firecracker serving "/run/fcproc/vm1.sock"
+    Then the operation succeeds
+    And the firecracker serving "/run/fcproc/vm1.sock" is gone
+
+  @P2
+  Scenario: A PID reused by an unrelated process counts as exited and is not killed by the wait
+    Given a firecracker serving the API socket "/run/fcproc/vm1.sock"
+    And the firecracker serving "/run/fcproc/vm1.sock" exits and its PID is reused by "/usr/bin/sleep 1000"
+    When fcproc waits up to 2000 ms for the firecracker serving "/run/fcproc/vm1.sock" to exit
+    Then the operation succeeds
+    And less than 100 ms of host time have passed
+    And the process "/usr/bin/sleep 1000" is still running
+
+  @P4
+  Scenario: An API socket swapped for a symlink to another VM's socket is refused
+    Given a firecracker serving the API socket "/run/fcproc/vm1.sock"
+    And a firecracker serving the API socket "/run/fcproc/vm2.sock"
+    And "/run/fcproc/vm1.sock" is replaced by a symlink to "/run/fcproc/vm2.sock"
+    When fcproc sends Ctrl-Alt-Del through "/run/fcproc/vm1.sock"
+    Then the operation is refused because "not a unix socket (it is a symlink"
+    And the firecracker serving "/run/fcproc/vm2.sock" did not receive Ctrl-Alt-Del
+    And "/run/fcproc/vm2.sock" is unchanged
+
+  @input
+  Scenario Outline: Process-group PIDs are refused before anything is signalled
+    Given a firecracker serving the API socket "/run/fcproc/vm1.sock"
+    When fcproc kills the process <pid>
+    Then the input is rejected with "pid must be positive"
+    And the firecracker serving "/run/fcproc/vm1.sock" is still running
+
+    Examples:
+      | pid |
+      | 0   |
+      | -1  |

@@ -1,0 +1,179 @@
+Feature: The runtime socket directory and the socket hand-off
+  Firecracker creates its API and vsock sockets as root; the daemon (uid 1000) must be able to
+  connect to them. fcproc gives each socket to the daemon's uid with mode 0600 — and never
+  follows a symlink while doing so, or anything the daemon's uid planted at the path would
+  become the daemon's.
+
+  Background:
+    Given a host with the standard layout
+    And fcproc runs as root
+
+  @seed:EnsureSocketDir
+  Scenario: The runtime directory is created 0711 when fcproc runs as root
+    When fcproc ensures the socket directory
+    Then the operation succeeds
+    And "/run/fcproc" is a directory owned by root with mode 0711
+
+  @seed:EnsureSocketDir
+  Scenario: An existing runtime directory gets its mode set, 0700 when not root
+    Given fcproc runs as uid 1000 with sudo
+    And a directory "/home/dev/.run" owned by 1000:1000 with mode 0755
+    And the configured runtime directory is "/home/dev/.run"
+    When fcproc ensures the socket directory
+    Then the operation succeeds
+    And "/home/dev/.run" is a directory owned by 1000:1000 with mode 0700
+
+  @seed:EnsureSocketDir
+  Scenario: A symlink at the runtime directory is refused, not chmod-ed through
+    Given a symlink "/run/fcproc" pointing to "/etc"
+    When fcproc ensures the socket directory
+    Then the operation is refused because "it is a symlink"
+    And "/etc" is unchanged
+
+  @seed:EnsureSocketAccessFor
+  Scenario: A socket firecracker created as root is handed to the daemon's uid
+    Given a firecracker socket at "/run/fcproc/vm1.sock"
+    When fcproc hands the socket "/run/fcproc/vm1.sock" to 1000:1000
+    Then the operation succeeds
+    And "/run/fcproc/vm1.sock" is a socket owned by 1000:1000 with mode 0600
+
+  @seed:EnsureSocketAccessFor
+  Scenario: The hand-off waits for a socket that appears later
+    Given a firecracker socket will appear at "/run/fcproc/vm1.sock" after 1200 ms
+    When fcproc hands the socket "/run/fcproc/vm1.sock" to 1000:1000
+    Then the operation succeeds
+    And "/run/fcproc/vm1.sock" is a socket owned by 1000:1000 with mode 0600
+    And at least 1200 ms of host time have passed
+
+  @seed:EnsureSocketAccess
+  Scenario: Without an owner the socket is handed to fcproc's own uid, through sudo
+    Given fcproc runs as uid 1000 with sudo
+    And a firecracker socket at "/run/fcproc/vm1.sock"
+    When fcproc hands the socket "/run/fcproc/vm1.sock" to itself
+    Then the operation succeeds
+    And "/run/fcproc/vm1.sock" is a socket owned by 1000:1000 with mode 0600
+
+  @S10
+  Scenario: A socket that never appears times out after 5 seconds of host time
+    When fcproc hands the socket "/run/fcproc/vm1.sock" to 1000:1000
+    Then the operation fails with "firecracker socket not ready: /run/fcproc/vm1.sock: context deadline exceeded"
+    And at least 5000 ms of host time have passed
+
+  @S1
+  Scenario: A symlink to /etc/shadow at the socket path is refused
+    Given a symlink "/run/fcproc/vm1.sock" pointing to "/etc/shadow"
+    When fcproc hands the socket "/run/fcproc/vm1.sock" to 1000:1000
+    Then the operation is refused because "not a unix socket (it is a symlink"
+    And "/etc/shadow" is a file owned by root:shadow with mode 0640
+    And "/etc/shadow" is unchanged
+
+  @S2
+  Scenario: A symlink to another root-owned socket is refused
+    Given a socket at "/run/other.sock" owned by root with mode 0700
+    And a symlink "/run/fcproc/vm1.sock" pointing to "/run/other.sock"
+    When fcproc hands the socket "/run/fcproc/vm1.sock" to 1000:1000
+    Then the operation is refused because "not a unix socket (it is a symlink"
+    And "/run/other.sock" is unchanged
+
+  @S3
+  Scenario: The socket's directory swapped for a symlink to /etc is refused
+    Given a socket at "/etc/vm1.sock" owned by root with mode 0755
+    And a directory "/run/fcproc" owned by 1000:1000 with mode 0755
+    And a symlink "/run/fcproc/vms" pointing to "/etc"
+    When fcproc hands the socket "/run/fcproc/vms/vm1.sock" to 1000:1000
+    Then the operation is refused because "it is a symlink"
+    And "/etc" is unchanged
+    And "/etc/vm1.sock" is unchanged
+
+  @S4
+  Scenario: A hard link to a root-owned file at the socket path is refused
+    Given the host allows hard links to files one does not own
+    And a hard link "/run/fcproc/vm1.sock" to "/etc/shadow"
+    When fcproc hands the socket "/run/fcproc/vm1.sock" to 1000:1000
+    Then the operation is refused because "not a unix socket (it is a regular file"
+    And "/etc/shadow" is unchanged
+
+  @S5
+  Scenario: A hard link to another root-owned socket is refused
+    Given a socket at "/run/other.sock" owned by root with mode 0700
+    And a hard link "/run/fcproc/vm1.sock" to "/run/other.sock"
+    When fcproc hands the socket "/run/fcproc/vm1.sock" to 1000:1000
+    Then the operation is refused because "the socket has 2 hard links"
+    And "/run/other.sock" is unchanged
+
+  @S6
+  Scenario: A FIFO at the socket path is refused without blocking
+    Given a FIFO at "/run/fcproc/vm1.sock" owned by 1000:1000 with mode 0644
+    When fcproc hands the socket "/run/fcproc/vm1.sock" to 1000:1000
+    Then the operation is refused because "not a unix socket (it is a FIFO"
+    And less than 100 ms of host time have passed
+    And "/run/fcproc/vm1.sock" is unchanged
+
+  @S7
+  Scenario: A device node at the socket path is refused
+    Given a block device "/run/fcproc/vm1.sock" with number 8:0 owned by root with mode 0660
+    When fcproc hands the socket "/run/fcproc/vm1.sock" to 1000:1000
+    Then the operation is refused because "not a unix socket (it is a block device"
+    And "/run/fcproc/vm1.sock" is unchanged
+
+  @S8
+  Scenario: A regular file at the socket path is refused
+    Given a file "/run/fcproc/vm1.sock" owned by 1000:1000 with mode 0644 containing "not a socket"
+    When fcproc hands the socket "/run/fcproc/vm1.sock" to 1000:1000
+    Then the operation is refused because "not a unix socket (it is a regular file"
+    And "/run/fcproc/vm1.sock" is unchanged
+
+  @S11
+  Scenario: In sudo mode a symlink at the socket path is refused before any sudo chmod
+    Given fcproc runs as uid 1000 with sudo
+    And a symlink "/run/fcproc/vm1.sock" pointing to "/etc/shadow"
+    When fcproc hands the socket "/run/fcproc/vm1.sock" to 1000:1000
+    Then the operation is refused because "not a unix socket (it is a symlink"
+    And "/etc/shadow" is unchanged
+    And no command was run through sudo
+
+  @seed:EnsureSocketAccessForAsync
+  Scenario: Several sockets are handed off in the background
+    Given a firecracker socket at "/run/fcproc/vm1.sock"
+    And a firecracker socket will appear at "/run/fcproc/vm1.vsock" after 500 ms
+    When fcproc hands these sockets to 1000:1000 in the background:
+      | /run/fcproc/vm1.sock  |
+      |                       |
+      | /run/fcproc/vm1.vsock |
+    Then the operation succeeds
+    And "/run/fcproc/vm1.sock" is a socket owned by 1000:1000 with mode 0600
+    And "/run/fcproc/vm1.vsock" is a socket owned by 1000:1000 with mode 0600
+
+  @seed:EnsureSocketAccessForAsync
+  Scenario: With no paths to hand off the background hand-off is done at once
+    When fcproc hands these sockets to 1000:1000 in the background:
+      |  |
+    Then the operation succeeds
+    And 0 ms of host time have passed
+
+  @S12
+  Scenario: One symlink among three sockets gives one error naming it; the others are handed off
+    Given a firecracker socket at "/run/fcproc/a.sock"
+    And a symlink "/run/fcproc/b.sock" pointing to "/etc/shadow"
+    And a firecracker socket at "/run/fcproc/c.sock"
+    When fcproc hands these sockets to 1000:1000 in the background:
+      | /run/fcproc/a.sock |
+      | /run/fcproc/b.sock |
+      | /run/fcproc/c.sock |
+    Then the operation is refused because "not a unix socket (it is a symlink"
+    And the error names "/run/fcproc/b.sock"
+    And "/run/fcproc/a.sock" is a socket owned by 1000:1000 with mode 0600
+    And "/run/fcproc/c.sock" is a socket owned by 1000:1000 with mode 0600
+    And "/etc/shadow" is unchanged
+
+  @input
+  Scenario Outline: Bad socket paths are refused before the host is touched
+    When fcproc hands the socket "<path>" to 1000:1000
+    Then the input is rejected with "<message>"
+    And the host is unchanged
+
+    Examples:
+      | path                                                                                                                | message                  |
+      | run/fcproc/vm1.sock                                                                                                 | is not absolute          |
+      | /run/fcproc/../vm1.sock                                                                                             | '..' component           |
+      | /run/fcproc/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.sock | sun_path holds at most 107 |
