@@ -2,15 +2,13 @@ package org.fcproc.features.steps;
 
 import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import org.fcproc.Config;
 import org.fcproc.Fcproc;
 import org.fcproc.features.driver.HostState;
 import org.fcproc.features.driver.MountState;
 import org.fcproc.features.driver.ScenarioHost;
-import org.fcproc.features.driver.SimulatedScenarioHost;
-import org.fcproc.features.driver.StandardLayout;
+import org.fcproc.features.driver.Backends;
 import org.fcproc.host.Credentials;
 
 /**
@@ -27,7 +25,7 @@ public final class World {
     Object run(Fcproc fcproc) throws Exception;
   }
 
-  final ScenarioHost host = new SimulatedScenarioHost(Map.of("PATH", StandardLayout.PATH));
+  final ScenarioHost host = Backends.create();
 
   Credentials caller = Credentials.root();
   String firecrackerBin = "/usr/bin/firecracker";
