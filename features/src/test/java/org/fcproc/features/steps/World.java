@@ -2,6 +2,7 @@ package org.fcproc.features.steps;
 
 import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import org.fcproc.Config;
 import org.fcproc.Fcproc;
