@@ -49,7 +49,37 @@ Feature: Cleaning up the jailer chroot
     Then the operation is refused because "it resolves elsewhere"
     And the host is unchanged
 
-  @C5
+  @C4 @sim-only
+  Scenario: The chroot swapped for a symlink to / right after the symlink checks: nothing outside is deleted
+    A chroot that is a mount point cannot be renamed (EBUSY), so the adversary swaps one whose
+    mounts are already gone, as after a crash.
+
+    Given a directory "/srv/jail/firecracker/vm1/root/run" owned by 1000:1000 with mode 0755
+    And the adversary swaps "/srv/jail/firecracker/vm1/root" for a symlink to "/" just before fcproc's first "mountInfo" call
+    When fcproc cleans up the jailer chroot "/srv/jail/firecracker/vm1/root"
+    Then the operation is refused because "it was replaced during cleanup"
+    And nothing outside "/srv/jail/firecracker/vm1" changed
+
+  @C7 @sim-only
+  Scenario: A mount appearing inside the chroot after the detach loop stops the delete
+    Given a jailer chroot staged at "/srv/jail/firecracker/vm1/root" for 1000:1000
+    And "/etc" is bind-mounted at "/srv/jail/firecracker/vm1/root/dev" just before fcproc's first "readDir" call
+    When fcproc cleans up the jailer chroot "/srv/jail/firecracker/vm1/root"
+    Then the operation is refused because "a mount appeared there during cleanup"
+    And "/etc" is unchanged
+    And "/etc/shadow" is unchanged
+
+  @C11 @sim-only
+  Scenario: Two cleanups of one chroot at once both end well
+    Given a jailer chroot staged at "/srv/jail/firecracker/vm1/root" for 1000:1000
+    And another cleanup of "/srv/jail/firecracker/vm1/root" runs just before fcproc's first "unlinkAt" call
+    When fcproc cleans up the jailer chroot "/srv/jail/firecracker/vm1/root"
+    Then the operation succeeds
+    And the other cleanup succeeded
+    And "/srv/jail/firecracker/vm1/root" does not exist
+    And nothing is mounted at or under "/srv/jail/firecracker/vm1/root"
+
+  @C5 @sim-only
   Scenario: A bind mount of a host directory that cannot be detached stops the delete
     Given a jailer chroot staged at "/srv/jail/firecracker/vm1/root" for 1000:1000
     And detaching "/srv/jail/firecracker/vm1/root/usr/lib" fails with EBUSY

@@ -120,6 +120,57 @@ Feature: Staging the jailer chroot
     And nothing is mounted outside "/srv/jail/firecracker/vm1/root"
     And "/etc" is unchanged
 
+  @J8 @sim-only
+  Scenario: A block device swapped for another between the check and mknod: the node has the checked numbers
+    The device-mapper name is re-pointed by the host (not the adversary) while staging runs.
+
+    Given a block device "/dev/sda" with number 8:0 owned by root with mode 0660
+    And "/dev/mapper/vm1-data" is re-pointed at "../sda" just before fcproc's first "mknodAt" call
+    When fcproc stages the jailer chroot "/srv/jail/firecracker/vm1/root" for 1000:1000 with:
+      | kernel | /var/lib/fcproc/images/vmlinux | vmlinux |
+      | drive  | /dev/mapper/vm1-data           | data    |
+    Then the operation succeeds
+    And "/srv/jail/firecracker/vm1/root/data" is a block device 253:7 owned by 1000:1000 with mode 0660
+    And "/dev/sda" is unchanged
+
+  @J10
+  Scenario: A library bind target that is a symlink to / stops the bind
+    Given a directory "/srv/jail/firecracker/vm1/root/usr" owned by 1000:1000 with mode 0755
+    And a symlink "/srv/jail/firecracker/vm1/root/usr/lib" pointing to "/"
+    When fcproc stages the jailer chroot "/srv/jail/firecracker/vm1/root" for 1000:1000 with:
+      | kernel | /var/lib/fcproc/images/vmlinux | vmlinux |
+    Then the operation is refused because "it is a symlink"
+    And nothing is mounted outside "/srv/jail/firecracker/vm1/root"
+    And "/" is a directory owned by root with mode 0755
+
+  @J11 @sim-only
+  Scenario Outline: Staging that fails at any step leaves the host as it was, once cleaned up
+    The jail's base directories already exist as staging leaves them, as on a host that has run
+    a VM before; the kernel image is world-readable, so staging does not change its owner.
+
+    Given a directory "/srv/jail/firecracker/vm1" owned by 1000:1000 with mode 0755
+    And "/srv/jail" has mode 0711
+    And "/srv/jail/firecracker" has mode 0711
+    And fcproc's first "<call>" call fails with EIO
+    When fcproc stages the jailer chroot "/srv/jail/firecracker/vm1/root" for 1000:1000 with:
+      | kernel | /var/lib/fcproc/images/vmlinux | vmlinux |
+      | vsock  |                                |         |
+    Then the operation fails with "EIO"
+    When fcproc cleans up the jailer chroot "/srv/jail/firecracker/vm1/root"
+    Then the operation succeeds
+    And the host is unchanged
+
+    Examples:
+      | call           |
+      | fchown         |
+      | linkAt         |
+      | mknodAt        |
+      | copy           |
+      | bindMount      |
+      | remount        |
+      | setPropagation |
+      | symlinkAt      |
+
   @J12
   Scenario: A chroot path with a space and a newline is staged and cleaned up
     When fcproc stages the jailer chroot "/srv/jail/firecracker/vm 1\nx/root" for 1000:1000 with:

@@ -56,7 +56,7 @@ Feature: Finding, stopping and killing a VM's firecracker
     Then the operation succeeds
     And the firecracker serving "/run/fcproc/vm1.sock" is gone
 
-  @P2
+  @P2 @sim-only
   Scenario: A PID reused by an unrelated process counts as exited and is not killed by the wait
     Given a firecracker serving the API socket "/run/fcproc/vm1.sock"
     And the firecracker serving "/run/fcproc/vm1.sock" exits and its PID is reused by "/usr/bin/sleep 1000"

@@ -14,7 +14,7 @@ Feature: The runtime socket directory and the socket hand-off
     Then the operation succeeds
     And "/run/fcproc" is a directory owned by root with mode 0711
 
-  @seed:EnsureSocketDir
+  @seed:EnsureSocketDir @sim-only
   Scenario: An existing runtime directory gets its mode set, 0700 when not root
     Given fcproc runs as uid 1000 with sudo
     And a directory "/home/dev/.run" owned by 1000:1000 with mode 0755
@@ -45,13 +45,24 @@ Feature: The runtime socket directory and the socket hand-off
     And "/run/fcproc/vm1.sock" is a socket owned by 1000:1000 with mode 0600
     And at least 1200 ms of host time have passed
 
-  @seed:EnsureSocketAccess
+  @seed:EnsureSocketAccess @sim-only
   Scenario: Without an owner the socket is handed to fcproc's own uid, through sudo
     Given fcproc runs as uid 1000 with sudo
     And a firecracker socket at "/run/fcproc/vm1.sock"
     When fcproc hands the socket "/run/fcproc/vm1.sock" to itself
     Then the operation succeeds
     And "/run/fcproc/vm1.sock" is a socket owned by 1000:1000 with mode 0600
+
+  @S9 @sim-only
+  Scenario: The socket swapped for a symlink after it was opened: the real socket is handed off
+    Given a directory "/run/fcproc" owned by 1000:1000 with mode 0755
+    And a firecracker socket at "/run/fcproc/vm1.sock"
+    And the adversary swaps "/run/fcproc/vm1.sock" for a symlink to "/etc/shadow" just before fcproc's first "fstat" call
+    When fcproc hands the socket "/run/fcproc/vm1.sock" to 1000:1000
+    Then the operation succeeds
+    And "/run/fcproc/vm1.sock.orig" is a socket owned by 1000:1000 with mode 0600
+    And "/run/fcproc/vm1.sock" is a symlink to "/etc/shadow"
+    And "/etc/shadow" is unchanged
 
   @S10
   Scenario: A socket that never appears times out after 5 seconds of host time
@@ -123,7 +134,7 @@ Feature: The runtime socket directory and the socket hand-off
     Then the operation is refused because "not a unix socket (it is a regular file"
     And "/run/fcproc/vm1.sock" is unchanged
 
-  @S11
+  @S11 @sim-only
   Scenario: In sudo mode a symlink at the socket path is refused before any sudo chmod
     Given fcproc runs as uid 1000 with sudo
     And a symlink "/run/fcproc/vm1.sock" pointing to "/etc/shadow"

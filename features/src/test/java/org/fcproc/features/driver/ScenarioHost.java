@@ -35,6 +35,9 @@ public interface ScenarioHost {
 
   void bindMount(String source, String target);
 
+  /** Sets the mode of what is at {@code path}. */
+  void chmod(String path, int mode);
+
   /** Removes whatever is at {@code path}, recursively, never crossing a mount. */
   void remove(String path);
 
@@ -54,6 +57,25 @@ public interface ScenarioHost {
 
   /** Every detach of the mount at {@code mountPoint} fails with {@code errno}. */
   void failDetachOf(String mountPoint, Errno errno);
+
+  // ---------------------------------------------------------------- the adversary inside a call
+
+  /**
+   * Runs {@code action} once, just before fcproc's first host call named {@code call} (a
+   * {@link HostOps} method name such as {@code fchmod} or {@code unlinkAt}). Only a host that can
+   * stop between two calls supports it (the simulator).
+   */
+  void beforeFirstCall(String call, Runnable action);
+
+  /** fcproc's first host call named {@code call} fails with {@code errno}. */
+  void failFirstCall(String call, Errno errno);
+
+  /**
+   * As the adversary (uid and gid 1000, with its own permissions): renames {@code path} to
+   * {@code path + ".orig"} and puts a symlink to {@code target} in its place. Fails loudly when the
+   * adversary's permissions do not allow it, so no scenario shows an attack that could not happen.
+   */
+  void adversarySwapsForSymlink(String path, String target);
 
   // ---------------------------------------------------------------- acting
 

@@ -13,7 +13,10 @@ import org.fcproc.host.FileStat;
 import org.fcproc.host.FileType;
 import org.fcproc.host.HostOps;
 import org.fcproc.host.LinkInfo;
+import org.fcproc.host.HostException;
 import org.fcproc.host.MountFlag;
+import org.fcproc.host.OpenHow;
+import org.fcproc.host.RenameMode;
 import org.fcproc.host.Propagation;
 import org.fcproc.sim.GuestBehaviour;
 import org.fcproc.sim.JournalEntry;
@@ -23,6 +26,9 @@ import org.fcproc.sim.Snapshot;
 
 /** The scenario driver for the simulated host: a fresh {@link SimHost} per scenario. */
 public final class SimulatedScenarioHost implements ScenarioHost {
+  /** The adversary's uid and gid: the daemon's, which owns the per-VM directory (BRIEF §3). */
+  static final int ADVERSARY = 1000;
+
   private final SimHost sim;
   /** Call index → path, for every unmount fcproc attempted; paired with the journal's outcome. */
   private final Map<Long, String> unmountAttempts = new TreeMap<>();
@@ -74,6 +80,11 @@ public final class SimulatedScenarioHost implements ScenarioHost {
   @Override
   public void bindMount(String source, String target) {
     sim.bindMount(source, target);
+  }
+
+  @Override
+  public void chmod(String path, int mode) {
+    sim.setMode(path, mode);
   }
 
   @Override
@@ -145,6 +156,35 @@ public final class SimulatedScenarioHost implements ScenarioHost {
   @Override
   public void failDetachOf(String mountPoint, Errno errno) {
     sim.failWhen(call -> call.call().equals("unmount") && call.paths().contains(mountPoint), errno);
+  }
+
+  @Override
+  public void beforeFirstCall(String call, Runnable action) {
+    boolean[] done = {false};
+    sim.beforeEachCall(c -> {
+      if (!done[0] && c.call().equals(call)) {
+        done[0] = true;
+        action.run();
+      }
+    });
+  }
+
+  @Override
+  public void failFirstCall(String call, Errno errno) {
+    sim.failOnce(c -> c.call().equals(call), errno);
+  }
+
+  @Override
+  public void adversarySwapsForSymlink(String path, String target) {
+    HostOps adversary = sim.as(ADVERSARY, ADVERSARY);
+    String parent = path.substring(0, Math.max(1, path.lastIndexOf('/')));
+    String name = path.substring(path.lastIndexOf('/') + 1);
+    try (var dir = adversary.open(parent, OpenHow.directoryNoFollow())) {
+      adversary.renameAt(dir, name, dir, name + ".orig", RenameMode.NOREPLACE);
+      adversary.symlinkAt(target, dir, name);
+    } catch (HostException e) {
+      throw new IllegalStateException("the adversary (uid " + ADVERSARY + ") cannot swap " + path + " for a symlink: " + e.getMessage(), e);
+    }
   }
 
   @Override

@@ -51,6 +51,11 @@ public final class HostSetupSteps {
     world.host.directory(path, owner, mode);
   }
 
+  @Given("{path} has mode {mode}")
+  public void hasMode(String path, int mode) {
+    world.host.chmod(path, mode);
+  }
+
   @Given("a file {path} owned by {owner} with mode {mode} containing {string}")
   public void file(String path, Owner owner, int mode, String content) {
     world.host.file(path, owner, mode, content);
