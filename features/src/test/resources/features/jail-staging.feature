@@ -51,6 +51,9 @@ Feature: Staging the jailer chroot
 
   @J2
   Scenario: A per-VM directory swapped for a symlink to /etc is refused
+    Seed-weak: the seed's `chown uid:gid /srv/jail/firecracker/vm1` follows the symlink and gives
+    /etc to uid 1000. fcproc opens every component without following a symlink.
+
     Given a directory "/srv/jail/firecracker" owned by root with mode 0711
     And a symlink "/srv/jail/firecracker/vm1" pointing to "/etc"
     When fcproc stages the jailer chroot "/srv/jail/firecracker/vm1/root" for 1000:1000 with:
@@ -61,6 +64,10 @@ Feature: Staging the jailer chroot
 
   @J3
   Scenario: A symlink planted at the kernel's name is replaced, never linked through
+    Seed-weak: the seed's `ln -f KERNEL chroot/vmlinux` with a symlink to a directory at the name
+    makes the link inside that directory — here /etc/vmlinux — and then `chown` follows the name.
+    fcproc unlinks whatever is at the name (unlink never follows) and links from a checked handle.
+
     Given a directory "/srv/jail/firecracker/vm1/root" owned by 1000:1000 with mode 0700
     And a symlink "/srv/jail/firecracker/vm1/root/vmlinux" pointing to "/etc"
     When fcproc stages the jailer chroot "/srv/jail/firecracker/vm1/root" for 1000:1000 with:
@@ -71,6 +78,10 @@ Feature: Staging the jailer chroot
 
   @J4
   Scenario: A symlink planted at the firecracker binary's name is never written through
+    Seed-weak: the seed's `cp -f /usr/bin/firecracker chroot/firecracker` opens the name for
+    writing and follows the symlink, overwriting /etc/passwd with the binary. fcproc creates the
+    copy with O_CREAT|O_EXCL|O_NOFOLLOW after removing the name.
+
     Given a directory "/srv/jail/firecracker/vm1/root" owned by 1000:1000 with mode 0700
     And a symlink "/srv/jail/firecracker/vm1/root/firecracker" pointing to "/etc/passwd"
     When fcproc stages the jailer chroot "/srv/jail/firecracker/vm1/root" for 1000:1000 with:

@@ -136,6 +136,10 @@ Feature: The runtime socket directory and the socket hand-off
 
   @S11 @sim-only
   Scenario: In sudo mode a symlink at the socket path is refused before any sudo chmod
+    Seed-weak: the seed runs `sudo chmod 600 PATH` first, and chmod(1) follows the symlink, so
+    /etc/shadow would become 0600 (and `chown -h` would then change only the link). fcproc checks
+    the path through an O_PATH|O_NOFOLLOW handle before any sudo command.
+
     Given fcproc runs as uid 1000 with sudo
     And a symlink "/run/fcproc/vm1.sock" pointing to "/etc/shadow"
     When fcproc hands the socket "/run/fcproc/vm1.sock" to 1000:1000

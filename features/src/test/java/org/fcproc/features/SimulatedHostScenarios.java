@@ -18,5 +18,5 @@ import org.junit.platform.suite.api.Suite;
 @ConfigurationParameter(key = GLUE_PROPERTY_NAME, value = "org.fcproc.features.steps")
 @ConfigurationParameter(
     key = PLUGIN_PROPERTY_NAME,
-    value = "org.fcproc.features.report.ScenarioLines, summary, html:target/cucumber-reports/simulated-host.html, junit:target/cucumber-reports/simulated-host.xml")
+    value = "org.fcproc.features.report.ScenarioLines, org.fcproc.features.report.SecurityReport:target/security-report, summary, html:target/cucumber-reports/simulated-host.html, junit:target/cucumber-reports/simulated-host.xml")
 public class SimulatedHostScenarios {}
