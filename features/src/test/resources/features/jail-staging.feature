@@ -182,6 +182,36 @@ Feature: Staging the jailer chroot
       | setPropagation |
       | symlinkAt      |
 
+  @C13
+  Scenario: Staging on a shared mount is refused, so nothing propagates to its peers
+    Seed-weak: the seed binds the chroot onto itself and makes it private afterwards; by then the
+    bind has been copied to every peer of the shared mount (other mount namespaces, the host's),
+    and the cleanup's detach of the now-private mount does not reach those copies.
+
+    Given the mount at "/" is shared
+    And a directory "/mnt/peer" owned by root with mode 0755
+    And "/srv" is bind-mounted at "/mnt/peer"
+    When fcproc stages the jailer chroot "/srv/jail/firecracker/vm1/root" for 1000:1000 with:
+      | kernel | /var/lib/fcproc/images/vmlinux | vmlinux |
+    Then the operation is refused because "it is on a shared mount"
+    And nothing is mounted outside "/srv/jail/firecracker/vm1/root"
+    And nothing is mounted at or under "/mnt/peer/jail"
+
+  @C13
+  Scenario: Made a slave, as in a service with PrivateMounts=yes, a shared host's / propagates nothing back
+    Given the mount at "/" is shared
+    And a directory "/mnt/peer" owned by root with mode 0755
+    And "/srv" is bind-mounted at "/mnt/peer"
+    And the mount at "/" is a slave
+    When fcproc stages the jailer chroot "/srv/jail/firecracker/vm1/root" for 1000:1000 with:
+      | kernel | /var/lib/fcproc/images/vmlinux | vmlinux |
+    Then the operation succeeds
+    And nothing is mounted outside "/srv/jail/firecracker/vm1/root"
+    When fcproc cleans up the jailer chroot "/srv/jail/firecracker/vm1/root"
+    Then the operation succeeds
+    And nothing is mounted at or under "/srv/jail/firecracker/vm1/root"
+    And nothing is mounted outside "/srv/jail/firecracker/vm1/root"
+
   @J12
   Scenario: A chroot path with a space and a newline is staged and cleaned up
     When fcproc stages the jailer chroot "/srv/jail/firecracker/vm 1\nx/root" for 1000:1000 with:

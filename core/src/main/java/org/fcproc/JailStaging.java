@@ -66,6 +66,7 @@ final class JailStaging {
         Handle fcBase = childDirectory(jailBase, s.firecrackerBaseDir(), 0755);
         Handle vmDir = childDirectory(fcBase, s.vmDir(), 0755);
         Handle chroot = childDirectory(vmDir, root, 0755)) {
+      refuseSharedMount(chroot, root);
       step("chmod chroot root", root, () -> host.fchmod(chroot, 0700));
       step("chown chroot root", root, () -> host.fchown(chroot, s.uid(), s.gid()));
       step("chown vm dir", s.vmDir(), () -> host.fchown(vmDir, s.uid(), s.gid()));
@@ -100,6 +101,33 @@ final class JailStaging {
         }
       }
       log.info("staged jailer chroot {} for {}:{}", root, s.uid(), s.gid());
+    }
+  }
+
+  /**
+   * Refuses to stage on a shared mount (ATTACKS C13). A bind mount made on a mount in a peer group
+   * is copied to every peer — other mount namespaces, the host's among them — at the same moment;
+   * the seed's {@code --make-private} afterwards changes only this copy, so the peers' copies
+   * stay, and outlive the cleanup, whose detach of a private mount does not propagate. Nothing can
+   * undo that from here, so staging refuses before it changes anything. The operator makes the
+   * mount holding the jail a slave or private mount once: {@code PrivateMounts=yes} in the
+   * service's systemd unit makes {@code /} a slave in the service's namespace; a private bind
+   * mount works too if it holds the images as well as the jail, since links cannot cross mounts.
+   */
+  private void refuseSharedMount(Handle chroot, String root) throws FcprocException {
+    long mountId;
+    try {
+      mountId = host.fstat(chroot).mountId();
+    } catch (HostException e) {
+      throw new FcprocException("fstat " + root, e);
+    }
+    MountTable.Entry mount = MountTable.read(host).byId(mountId)
+        .orElseThrow(() -> new RefusedException(OP, root, "its mount (id " + mountId + ") is not in /proc/self/mountinfo"));
+    if (mount.isShared()) {
+      throw new RefusedException(OP, root,
+          "it is on a shared mount (" + RefusedException.quote(mount.mountPoint()) + ", " + String.join(" ", mount.tags())
+              + "): the chroot's bind mounts would propagate to its peers and outlive the cleanup;"
+              + " make that mount a slave or private mount first (e.g. PrivateMounts=yes in the service's unit)");
     }
   }
 

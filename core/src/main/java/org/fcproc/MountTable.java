@@ -17,8 +17,20 @@ import org.fcproc.host.HostOps;
  */
 final class MountTable {
 
-  /** One line of mountinfo. */
-  record Entry(int id, int parentId, String root, String mountPoint, String options, String fstype, String source) {}
+  /**
+   * One line of mountinfo.
+   *
+   * @param tags the optional fields between the options and the {@code -}: {@code shared:N},
+   *     {@code master:N}, {@code propagate_from:N}, {@code unbindable}
+   */
+  record Entry(
+      int id, int parentId, String root, String mountPoint, String options, List<String> tags, String fstype, String source) {
+
+    /** In a peer group: a mount made on it is copied to every peer ({@code shared:N}). */
+    boolean isShared() {
+      return tags.stream().anyMatch(t -> t.startsWith("shared:"));
+    }
+  }
 
   private final List<Entry> entries;
 
@@ -58,6 +70,7 @@ final class MountTable {
             decode(f[3]),
             decode(f[4]),
             f[5],
+            List.of(f).subList(6, dash),
             f[dash + 1],
             decode(f[dash + 2])));
       } catch (NumberFormatException e) {
@@ -99,6 +112,11 @@ final class MountTable {
 
   List<Entry> entries() {
     return entries;
+  }
+
+  /** The entry with this mount id, if the mount is attached. */
+  java.util.Optional<Entry> byId(long id) {
+    return entries.stream().filter(e -> e.id() == id).findFirst();
   }
 
   /** Mounts at {@code root} or below it, deepest first (children before parents; among equal

@@ -38,6 +38,9 @@ public interface ScenarioHost {
   /** Sets the mode of what is at {@code path}. */
   void chmod(String path, int mode);
 
+  /** Sets the propagation of the mount whose root is at {@code path}. */
+  void propagation(String path, org.fcproc.host.Propagation propagation);
+
   /** Removes whatever is at {@code path}, recursively, never crossing a mount. */
   void remove(String path);
 

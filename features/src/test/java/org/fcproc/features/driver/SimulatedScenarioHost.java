@@ -88,6 +88,11 @@ public final class SimulatedScenarioHost implements ScenarioHost {
   }
 
   @Override
+  public void propagation(String path, Propagation propagation) {
+    sim.setPropagation(path, propagation);
+  }
+
+  @Override
   public void remove(String path) {
     sim.remove(path);
   }

@@ -7,6 +7,7 @@ import org.fcproc.host.Credentials;
 import org.fcproc.host.DeviceNumber;
 import org.fcproc.host.Errno;
 import org.fcproc.host.FileType;
+import org.fcproc.host.Propagation;
 
 /** Arranging the host and fcproc's configuration before it acts. */
 public final class HostSetupSteps {
@@ -89,6 +90,21 @@ public final class HostSetupSteps {
   @Given("{path} is bind-mounted at {path}")
   public void bindMounted(String source, String target) {
     world.host.bindMount(source, target);
+  }
+
+  @Given("the mount at {path} is shared")
+  public void shared(String path) {
+    world.host.propagation(path, Propagation.SHARED);
+  }
+
+  @Given("the mount at {path} is a slave")
+  public void makeSlave(String path) {
+    world.host.propagation(path, Propagation.SLAVE);
+  }
+
+  @Given("the mount at {path} is private")
+  public void makePrivate(String path) {
+    world.host.propagation(path, Propagation.PRIVATE);
   }
 
   @Given("{path} is replaced by a symlink to {path}")

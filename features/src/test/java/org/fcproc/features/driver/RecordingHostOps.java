@@ -1,0 +1,241 @@
+package org.fcproc.features.driver;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.fcproc.host.CommandResult;
+import org.fcproc.host.Credentials;
+import org.fcproc.host.DeviceNumber;
+import org.fcproc.host.DirEntry;
+import org.fcproc.host.FileStat;
+import org.fcproc.host.FileType;
+import org.fcproc.host.Handle;
+import org.fcproc.host.HostException;
+import org.fcproc.host.HostOps;
+import org.fcproc.host.LinkInfo;
+import org.fcproc.host.MountFlag;
+import org.fcproc.host.OpenHow;
+import org.fcproc.host.ProcessInfo;
+import org.fcproc.host.Propagation;
+import org.fcproc.host.RenameMode;
+import org.fcproc.host.UmountFlag;
+import org.fcproc.host.UnixConnection;
+
+/**
+ * The {@link HostOps} fcproc is given on the kernel: every call goes to the real host unchanged;
+ * the commands fcproc runs and the mounts it detaches are recorded, for the steps that check
+ * them ({@link ScenarioHost#commandsRun()}, {@link ScenarioHost#detached()}) — what the
+ * simulator's journal gives on the simulated host.
+ */
+final class RecordingHostOps implements HostOps {
+  private final HostOps host;
+  private final List<String> commands = Collections.synchronizedList(new ArrayList<>());
+  private final List<String> detached = Collections.synchronizedList(new ArrayList<>());
+
+  RecordingHostOps(HostOps host) {
+    this.host = host;
+  }
+
+  List<String> commands() {
+    synchronized (commands) {
+      return List.copyOf(commands);
+    }
+  }
+
+  List<String> detached() {
+    synchronized (detached) {
+      return List.copyOf(detached);
+    }
+  }
+
+  @Override
+  public String name() {
+    return host.name();
+  }
+
+  @Override
+  public Credentials credentials() {
+    return host.credentials();
+  }
+
+  @Override
+  public FileStat lstat(String path) throws HostException {
+    return host.lstat(path);
+  }
+
+  @Override
+  public FileStat stat(String path) throws HostException {
+    return host.stat(path);
+  }
+
+  @Override
+  public Handle open(String path, OpenHow how) throws HostException {
+    return host.open(path, how);
+  }
+
+  @Override
+  public Handle openAt(Handle dir, String path, OpenHow how) throws HostException {
+    return host.openAt(dir, path, how);
+  }
+
+  @Override
+  public FileStat fstat(Handle handle) throws HostException {
+    return host.fstat(handle);
+  }
+
+  @Override
+  public FileStat statAt(Handle dir, String name) throws HostException {
+    return host.statAt(dir, name);
+  }
+
+  @Override
+  public String readlinkAt(Handle dir, String name) throws HostException {
+    return host.readlinkAt(dir, name);
+  }
+
+  @Override
+  public List<DirEntry> readDir(Handle dir) throws HostException {
+    return host.readDir(dir);
+  }
+
+  @Override
+  public void mkdirAt(Handle dir, String name, int mode) throws HostException {
+    host.mkdirAt(dir, name, mode);
+  }
+
+  @Override
+  public void mknodAt(Handle dir, String name, FileType type, int mode, DeviceNumber device) throws HostException {
+    host.mknodAt(dir, name, type, mode, device);
+  }
+
+  @Override
+  public void symlinkAt(String target, Handle dir, String name) throws HostException {
+    host.symlinkAt(target, dir, name);
+  }
+
+  @Override
+  public void linkAt(Handle fromDir, String fromName, Handle toDir, String toName) throws HostException {
+    host.linkAt(fromDir, fromName, toDir, toName);
+  }
+
+  @Override
+  public void unlinkAt(Handle dir, String name, boolean removeDirectory) throws HostException {
+    host.unlinkAt(dir, name, removeDirectory);
+  }
+
+  @Override
+  public void renameAt(Handle fromDir, String fromName, Handle toDir, String toName, RenameMode mode) throws HostException {
+    host.renameAt(fromDir, fromName, toDir, toName, mode);
+  }
+
+  @Override
+  public void fchown(Handle handle, int uid, int gid) throws HostException {
+    host.fchown(handle, uid, gid);
+  }
+
+  @Override
+  public void fchmod(Handle handle, int mode) throws HostException {
+    host.fchmod(handle, mode);
+  }
+
+  @Override
+  public void chmod(String path, int mode) throws HostException {
+    host.chmod(path, mode);
+  }
+
+  @Override
+  public void chown(String path, int uid, int gid) throws HostException {
+    host.chown(path, uid, gid);
+  }
+
+  @Override
+  public void lchown(String path, int uid, int gid) throws HostException {
+    host.lchown(path, uid, gid);
+  }
+
+  @Override
+  public long copy(Handle from, Handle to) throws HostException {
+    return host.copy(from, to);
+  }
+
+  @Override
+  public void mount(String source, String target, String fstype, Set<MountFlag> flags, String data) throws HostException {
+    host.mount(source, target, fstype, flags, data);
+  }
+
+  @Override
+  public void bindMount(Handle source, Handle target, boolean recursive) throws HostException {
+    host.bindMount(source, target, recursive);
+  }
+
+  @Override
+  public void remount(Handle target, Set<MountFlag> flags) throws HostException {
+    host.remount(target, flags);
+  }
+
+  @Override
+  public void setPropagation(Handle target, Propagation propagation) throws HostException {
+    host.setPropagation(target, propagation);
+  }
+
+  @Override
+  public void umount2(String path, Set<UmountFlag> flags) throws HostException {
+    host.umount2(path, flags);
+    detached.add(path);
+  }
+
+  @Override
+  public void unmount(Handle mountRoot, Set<UmountFlag> flags) throws HostException {
+    host.unmount(mountRoot, flags);
+    detached.add(mountRoot.path());
+  }
+
+  @Override
+  public String mountInfo() throws HostException {
+    return host.mountInfo();
+  }
+
+  @Override
+  public CommandResult run(List<String> argv) throws HostException {
+    commands.add(String.join(" ", argv));
+    return host.run(argv);
+  }
+
+  @Override
+  public Optional<ProcessInfo> process(int pid) throws HostException {
+    return host.process(pid);
+  }
+
+  @Override
+  public void kill(int pid, int signal) throws HostException {
+    host.kill(pid, signal);
+  }
+
+  @Override
+  public Optional<LinkInfo> link(String name) throws HostException {
+    return host.link(name);
+  }
+
+  @Override
+  public UnixConnection connect(Handle socket) throws HostException {
+    return host.connect(socket);
+  }
+
+  @Override
+  public Optional<String> getenv(String name) {
+    return host.getenv(name);
+  }
+
+  @Override
+  public long nanoTime() {
+    return host.nanoTime();
+  }
+
+  @Override
+  public void sleep(Duration duration) throws InterruptedException {
+    host.sleep(duration);
+  }
+}
