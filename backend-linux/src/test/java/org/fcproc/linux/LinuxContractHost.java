@@ -68,6 +68,43 @@ final class LinuxContractHost implements ContractHost {
     return Files.readAllBytes(Path.of(path));
   }
 
+  /**
+   * A view acting as {@code uid:gid} on a thread of its own ({@link UserThreadHost}); the rest of
+   * the JVM stays root. Close it.
+   */
+  @Override
+  public UserThreadHost.View asUser(int uid, int gid) throws Exception {
+    return UserThreadHost.actingAs(host, uid, gid);
+  }
+
+  /** {@code /proc/sys/fs/protected_hardlinks}, read, never written: the sysctl is not namespaced. */
+  @Override
+  public boolean protectedHardlinks() throws IOException {
+    return sysctlOn("protected_hardlinks");
+  }
+
+  /** {@code /proc/sys/fs/protected_symlinks}, read, never written. */
+  @Override
+  public boolean protectedSymlinks() throws IOException {
+    return sysctlOn("protected_symlinks");
+  }
+
+  /** Linux 6.10+ (from {@code os.version}, the running kernel's release). */
+  @Override
+  public boolean linkEmptyPathByOpener() {
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("^(\\d+)\\.(\\d+)").matcher(System.getProperty("os.version", ""));
+    if (!m.find()) {
+      throw new IllegalStateException("cannot read the kernel version from os.version=" + System.getProperty("os.version"));
+    }
+    int major = Integer.parseInt(m.group(1));
+    int minor = Integer.parseInt(m.group(2));
+    return major > 6 || (major == 6 && minor >= 10);
+  }
+
+  private static boolean sysctlOn(String name) throws IOException {
+    return !Files.readString(Path.of("/proc/sys/fs/" + name), StandardCharsets.US_ASCII).trim().equals("0");
+  }
+
   @Override
   public void close() throws IOException {
     if (mounted) {

@@ -73,6 +73,25 @@ final class Access {
     }
   }
 
+  /**
+   * {@code in_group_or_capable}: whether a setgid bit for group {@code gid} may stay — in a
+   * {@code chmod} by the owner, or on a new file in a setgid directory ({@code mode_strip_sgid}).
+   * Only the caller's gid counts (no supplementary groups); root ({@code CAP_FSETID}) always.
+   */
+  boolean inGroupOrCapable(int gid) {
+    return privileged() || creds.gid() == gid;
+  }
+
+  /**
+   * Moving a directory to another parent rewrites its {@code ..}: {@code vfs_rename} asks for
+   * write permission on the directory itself (EACCES).
+   */
+  void moveDirectory(Op op, Inode directory) throws HostException {
+    if (!may(directory, 2)) {
+      throw op.fail(Errno.EACCES, "moving a directory to another parent needs write permission on it");
+    }
+  }
+
   /** The sticky bit: only the file's owner, the directory's owner or root may remove or rename. */
   void sticky(Op op, Inode dir, Inode victim) throws HostException {
     if (!privileged() && (dir.mode & 01000) != 0 && creds.euid() != victim.uid && creds.euid() != dir.uid) {

@@ -173,8 +173,7 @@ final class Vfs {
       throw op.fail(Errno.EROFS);
     }
     op.access().modify(op, dir.inode());
-    Inode f = dir.inode().sb.newInode(FileType.REGULAR, how.mode() & ~umask, op.access().uid(), op.access().gid(),
-        DeviceNumber.NONE, null);
+    Inode f = newInode(op, dir.inode(), FileType.REGULAR, how.mode(), DeviceNumber.NONE, null);
     contents.create(f);
     dir.inode().attach(p.name(), f);
     return finishOpen(op, new Location(dir.mount(), f), how, true);
@@ -288,10 +287,35 @@ final class Vfs {
     return p;
   }
 
+  /**
+   * A new inode in {@code dir} made by the caller, owner and mode as the kernel gives them
+   * ({@code vfs_prepare_mode}, {@code inode_init_owner}): the caller's uid; the directory's gid
+   * when the directory is setgid, else the caller's; the umask applied. A new directory keeps
+   * only the permission and sticky bits asked for, plus setgid when its parent is setgid. A new
+   * file asking for setgid with group-exec in a setgid directory of a group the caller is not
+   * in loses the setgid bit ({@code mode_strip_sgid}). A symlink is always 0777.
+   */
+  private Inode newInode(Op op, Inode dir, FileType type, int mode, DeviceNumber rdev, String target) {
+    Access a = op.access();
+    boolean setgidDir = (dir.mode & 02000) != 0;
+    int m;
+    if (type == FileType.SYMLINK) {
+      m = 0777;
+    } else if (type == FileType.DIRECTORY) {
+      m = (mode & 01777 & ~umask) | (setgidDir ? 02000 : 0);
+    } else {
+      m = mode;
+      if (setgidDir && (m & 02010) == 02010 && !a.inGroupOrCapable(dir.gid)) {
+        m &= ~02000;
+      }
+      m &= ~umask;
+    }
+    return dir.sb.newInode(type, m, a.uid(), setgidDir ? dir.gid : a.gid(), rdev, target);
+  }
+
   void mkdirAt(Op op, Handle dir, String name, int mode) throws HostException {
     Namei.Parent p = createSite(op, dir, name);
-    Inode d = p.dir().inode().sb.newInode(FileType.DIRECTORY, mode & ~umask, op.access().uid(), op.access().gid(),
-        DeviceNumber.NONE, null);
+    Inode d = newInode(op, p.dir().inode(), FileType.DIRECTORY, mode, DeviceNumber.NONE, null);
     p.dir().inode().attach(p.name(), d);
   }
 
@@ -306,8 +330,7 @@ final class Vfs {
     if (type.isDevice() && !op.access().privileged()) {
       throw op.fail(Errno.EPERM, "mknod of a device needs CAP_MKNOD");
     }
-    Inode n = p.dir().inode().sb.newInode(type, mode & ~umask, op.access().uid(), op.access().gid(),
-        type.isDevice() ? device : DeviceNumber.NONE, null);
+    Inode n = newInode(op, p.dir().inode(), type, mode, type.isDevice() ? device : DeviceNumber.NONE, null);
     if (type == FileType.REGULAR) {
       contents.create(n);
     }
@@ -319,8 +342,7 @@ final class Vfs {
       throw op.fail(Errno.ENOENT, "empty symlink target");
     }
     Namei.Parent p = createSite(op, dir, name);
-    Inode l = p.dir().inode().sb.newInode(FileType.SYMLINK, 0777, op.access().uid(), op.access().gid(),
-        DeviceNumber.NONE, target);
+    Inode l = newInode(op, p.dir().inode(), FileType.SYMLINK, 0777, DeviceNumber.NONE, target);
     p.dir().inode().attach(p.name(), l);
   }
 
@@ -335,8 +357,10 @@ final class Vfs {
     SimHandle t = handle(op, toDir);
     Location src;
     if (fromName.isEmpty()) {
-      if (!op.access().privileged()) {
-        throw op.fail(Errno.ENOENT, "AT_EMPTY_PATH needs CAP_DAC_READ_SEARCH");
+      // Linux 6.10+: allowed to the credentials that opened the handle, else only with
+      // CAP_DAC_READ_SEARCH (before 6.10, only with the capability).
+      if (!op.access().privileged() && !f.opener.equals(op.access().credentials())) {
+        throw op.fail(Errno.ENOENT, "AT_EMPTY_PATH of a handle another opened needs CAP_DAC_READ_SEARCH");
       }
       src = f.loc;
     } else {
@@ -436,6 +460,9 @@ final class Vfs {
     if (mode == RenameMode.EXCHANGE && dst == null) {
       throw op.fail(Errno.ENOENT);
     }
+    if (src == dst) {
+      return; // two names of one inode: vfs_rename returns 0 before any permission check
+    }
     Inode fromParent = a.dir().inode();
     Inode toParent = b.dir().inode();
     op.access().modify(op, fromParent);
@@ -444,8 +471,13 @@ final class Vfs {
     if (dst != null) {
       op.access().sticky(op, toParent, dst);
     }
-    if (src == dst) {
-      return; // two names of one inode: rename(2) does nothing
+    if (fromParent != toParent) {
+      if (src.isDir()) {
+        op.access().moveDirectory(op, src);
+      }
+      if (mode == RenameMode.EXCHANGE && dst.isDir()) {
+        op.access().moveDirectory(op, dst);
+      }
     }
     if (mounts.isMountpoint(src) || (dst != null && mounts.isMountpoint(dst))) {
       throw op.fail(Errno.EBUSY, "a mount point");
@@ -533,7 +565,11 @@ final class Vfs {
       throw op.fail(Errno.EROFS);
     }
     op.access().owner(op, i);
-    i.mode = mode & 07777;
+    int m = mode & 07777;
+    if ((m & 02000) != 0 && !op.access().inGroupOrCapable(i.gid)) {
+      m &= ~02000; // setattr_prepare: an owner outside the file's group cannot set setgid; no error
+    }
+    i.mode = m;
   }
 
   void fchown(Op op, Handle h, int uid, int gid) throws HostException {

@@ -84,8 +84,9 @@ public interface HostOps {
 
   /**
    * {@code linkat(2)}. With an empty {@code fromName} it links the inode {@code fromDir} pins
-   * ({@code AT_EMPTY_PATH}, which needs {@code CAP_DAC_READ_SEARCH}): the way to link exactly the
-   * inode that was checked. A symlink at {@code fromName} is not followed. EXDEV when the two
+   * ({@code AT_EMPTY_PATH}: allowed with {@code CAP_DAC_READ_SEARCH}, and since Linux 6.10 also
+   * when the caller opened the handle itself): the way to link exactly the inode that was
+   * checked. A symlink at {@code fromName} is not followed. EXDEV when the two
    * ends are on different mounts, even of one filesystem.
    */
   void linkAt(Handle fromDir, String fromName, Handle toDir, String toName) throws HostException;

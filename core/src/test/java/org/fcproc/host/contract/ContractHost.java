@@ -42,6 +42,38 @@ public interface ContractHost extends AutoCloseable {
   /** Test check outside the SPI: the bytes of the regular file at {@code path}. */
   byte[] readFile(String path) throws Exception;
 
+  /**
+   * For {@link PermissionContract}: a view of {@link #host()} acting as {@code uid:gid} (no
+   * supplementary groups, no capabilities), on the same tree and the same handles. The suite
+   * closes it after each test when it is {@link AutoCloseable}. A backend that cannot give one
+   * aborts (skips) the permission suite.
+   */
+  default HostOps asUser(int uid, int gid) throws Exception {
+    throw new org.opentest4j.TestAbortedException("this backend gives no view acting as another user");
+  }
+
+  /**
+   * For {@link PermissionContract}: the host's {@code fs.protected_hardlinks} setting (on Linux
+   * {@code /proc/sys/fs/protected_hardlinks}), read, never changed.
+   */
+  default boolean protectedHardlinks() throws Exception {
+    throw new org.opentest4j.TestAbortedException("this backend does not report fs.protected_hardlinks");
+  }
+
+  /** For {@link PermissionContract}: the host's {@code fs.protected_symlinks} setting, read, never changed. */
+  default boolean protectedSymlinks() throws Exception {
+    throw new org.opentest4j.TestAbortedException("this backend does not report fs.protected_symlinks");
+  }
+
+  /**
+   * For {@link PermissionContract}: whether {@code linkat(handle, "", ..., AT_EMPTY_PATH)} is
+   * allowed without {@code CAP_DAC_READ_SEARCH} to the very credentials that opened the handle
+   * (Linux 6.10+; before, never). The simulator models 6.10+.
+   */
+  default boolean linkEmptyPathByOpener() {
+    return true;
+  }
+
   /** Unmounts and removes the scratch area and everything in it. */
   @Override
   void close() throws Exception;

@@ -44,7 +44,7 @@ import org.junit.jupiter.api.extension.TestWatcher;
  * <p>A backend's test extends this class and returns a {@link ContractHost}. Each test works in
  * its own subdirectory of the scratch directory, named after the test method; {@link #dir} is a
  * handle on it and {@link #p(String)} makes paths in it. Permission facts for non-root callers
- * are not part of this suite.
+ * are in {@link PermissionContract}.
  *
  * <p>After the run the suite prints one line: how many contract tests ran on which host.
  */
