@@ -49,7 +49,7 @@ Feature: Cleaning up the jailer chroot
     Then the operation is refused because "it resolves elsewhere"
     And the host is unchanged
 
-  @C4 @sim-only
+  @C4
   Scenario: The chroot swapped for a symlink to / right after the symlink checks: nothing outside is deleted
     A chroot that is a mount point cannot be renamed (EBUSY), so the adversary swaps one whose
     mounts are already gone, as after a crash.
@@ -60,7 +60,7 @@ Feature: Cleaning up the jailer chroot
     Then the operation is refused because "it was replaced during cleanup"
     And nothing outside "/srv/jail/firecracker/vm1" changed
 
-  @C7 @sim-only
+  @C7
   Scenario: A mount appearing inside the chroot after the detach loop stops the delete
     Given a jailer chroot staged at "/srv/jail/firecracker/vm1/root" for 1000:1000
     And "/etc" is bind-mounted at "/srv/jail/firecracker/vm1/root/dev" just before fcproc's first "readDir" call
@@ -69,7 +69,7 @@ Feature: Cleaning up the jailer chroot
     And "/etc" is unchanged
     And "/etc/shadow" is unchanged
 
-  @C11 @sim-only
+  @C11
   Scenario: Two cleanups of one chroot at once both end well
     Given a jailer chroot staged at "/srv/jail/firecracker/vm1/root" for 1000:1000
     And another cleanup of "/srv/jail/firecracker/vm1/root" runs just before fcproc's first "unlinkAt" call

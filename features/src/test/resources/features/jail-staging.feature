@@ -131,7 +131,7 @@ Feature: Staging the jailer chroot
     And nothing is mounted outside "/srv/jail/firecracker/vm1/root"
     And "/etc" is unchanged
 
-  @J8 @sim-only
+  @J8
   Scenario: A block device swapped for another between the check and mknod: the node has the checked numbers
     The device-mapper name is re-pointed by the host (not the adversary) while staging runs.
 
@@ -154,7 +154,7 @@ Feature: Staging the jailer chroot
     And nothing is mounted outside "/srv/jail/firecracker/vm1/root"
     And "/" is a directory owned by root with mode 0755
 
-  @J11 @sim-only
+  @J11
   Scenario Outline: Staging that fails at any step leaves the host as it was, once cleaned up
     The jail's base directories already exist as staging leaves them, as on a host that has run
     a VM before; the kernel image is world-readable, so staging does not change its owner.

@@ -16,7 +16,7 @@ Feature: Worked examples from the reviewer's guide
     And "/srv/jail/firecracker/vm1/root" does not exist
     And nothing outside "/srv/jail/firecracker/vm1" changed
 
-  @example @sim-only
+  @example
   Scenario: The socket's directory swapped for a symlink to /etc just as the hand-off starts
     Given a directory "/run/fcproc" owned by 1000:1000 with mode 0755
     And a directory "/run/fcproc/vm1" owned by 1000:1000 with mode 0755

@@ -35,8 +35,37 @@ final class RecordingHostOps implements HostOps {
   private final List<String> commands = Collections.synchronizedList(new ArrayList<>());
   private final List<String> detached = Collections.synchronizedList(new ArrayList<>());
 
+  /** Actions to run once, just before fcproc's first call of a name; errnos for its first call of a name. */
+  private final java.util.Map<String, java.util.List<Runnable>> before = new java.util.HashMap<>();
+  private final java.util.Map<String, org.fcproc.host.Errno> failures = new java.util.HashMap<>();
+
   RecordingHostOps(HostOps host) {
     this.host = host;
+  }
+
+  /** {@code action} runs once, just before fcproc's first {@code call} (a HostOps method name). */
+  synchronized void beforeFirst(String call, Runnable action) {
+    before.computeIfAbsent(call, k -> new java.util.ArrayList<>()).add(action);
+  }
+
+  /** fcproc's first {@code call} fails with {@code errno}, the host untouched. */
+  synchronized void failFirst(String call, org.fcproc.host.Errno errno) {
+    failures.put(call, errno);
+  }
+
+  private void enter(String call) throws HostException {
+    java.util.List<Runnable> actions;
+    org.fcproc.host.Errno errno;
+    synchronized (this) {
+      actions = before.remove(call);
+      errno = failures.remove(call);
+    }
+    if (actions != null) {
+      actions.forEach(Runnable::run);
+    }
+    if (errno != null) {
+      throw new HostException(errno, call, "", "injected by the scenario");
+    }
   }
 
   List<String> commands() {
@@ -63,164 +92,196 @@ final class RecordingHostOps implements HostOps {
 
   @Override
   public FileStat lstat(String path) throws HostException {
+    enter("lstat");
     return host.lstat(path);
   }
 
   @Override
   public FileStat stat(String path) throws HostException {
+    enter("stat");
     return host.stat(path);
   }
 
   @Override
   public Handle open(String path, OpenHow how) throws HostException {
+    enter("open");
     return host.open(path, how);
   }
 
   @Override
   public Handle openAt(Handle dir, String path, OpenHow how) throws HostException {
+    enter("openAt");
     return host.openAt(dir, path, how);
   }
 
   @Override
   public FileStat fstat(Handle handle) throws HostException {
+    enter("fstat");
     return host.fstat(handle);
   }
 
   @Override
   public FileStat statAt(Handle dir, String name) throws HostException {
+    enter("statAt");
     return host.statAt(dir, name);
   }
 
   @Override
   public String readlinkAt(Handle dir, String name) throws HostException {
+    enter("readlinkAt");
     return host.readlinkAt(dir, name);
   }
 
   @Override
   public List<DirEntry> readDir(Handle dir) throws HostException {
+    enter("readDir");
     return host.readDir(dir);
   }
 
   @Override
   public void mkdirAt(Handle dir, String name, int mode) throws HostException {
+    enter("mkdirAt");
     host.mkdirAt(dir, name, mode);
   }
 
   @Override
   public void mknodAt(Handle dir, String name, FileType type, int mode, DeviceNumber device) throws HostException {
+    enter("mknodAt");
     host.mknodAt(dir, name, type, mode, device);
   }
 
   @Override
   public void symlinkAt(String target, Handle dir, String name) throws HostException {
+    enter("symlinkAt");
     host.symlinkAt(target, dir, name);
   }
 
   @Override
   public void linkAt(Handle fromDir, String fromName, Handle toDir, String toName) throws HostException {
+    enter("linkAt");
     host.linkAt(fromDir, fromName, toDir, toName);
   }
 
   @Override
   public void unlinkAt(Handle dir, String name, boolean removeDirectory) throws HostException {
+    enter("unlinkAt");
     host.unlinkAt(dir, name, removeDirectory);
   }
 
   @Override
   public void renameAt(Handle fromDir, String fromName, Handle toDir, String toName, RenameMode mode) throws HostException {
+    enter("renameAt");
     host.renameAt(fromDir, fromName, toDir, toName, mode);
   }
 
   @Override
   public void fchown(Handle handle, int uid, int gid) throws HostException {
+    enter("fchown");
     host.fchown(handle, uid, gid);
   }
 
   @Override
   public void fchmod(Handle handle, int mode) throws HostException {
+    enter("fchmod");
     host.fchmod(handle, mode);
   }
 
   @Override
   public void chmod(String path, int mode) throws HostException {
+    enter("chmod");
     host.chmod(path, mode);
   }
 
   @Override
   public void chown(String path, int uid, int gid) throws HostException {
+    enter("chown");
     host.chown(path, uid, gid);
   }
 
   @Override
   public void lchown(String path, int uid, int gid) throws HostException {
+    enter("lchown");
     host.lchown(path, uid, gid);
   }
 
   @Override
   public long copy(Handle from, Handle to) throws HostException {
+    enter("copy");
     return host.copy(from, to);
   }
 
   @Override
   public void mount(String source, String target, String fstype, Set<MountFlag> flags, String data) throws HostException {
+    enter("mount");
     host.mount(source, target, fstype, flags, data);
   }
 
   @Override
   public void bindMount(Handle source, Handle target, boolean recursive) throws HostException {
+    enter("bindMount");
     host.bindMount(source, target, recursive);
   }
 
   @Override
   public void remount(Handle target, Set<MountFlag> flags) throws HostException {
+    enter("remount");
     host.remount(target, flags);
   }
 
   @Override
   public void setPropagation(Handle target, Propagation propagation) throws HostException {
+    enter("setPropagation");
     host.setPropagation(target, propagation);
   }
 
   @Override
   public void umount2(String path, Set<UmountFlag> flags) throws HostException {
+    enter("umount2");
     host.umount2(path, flags);
     detached.add(path);
   }
 
   @Override
   public void unmount(Handle mountRoot, Set<UmountFlag> flags) throws HostException {
+    enter("unmount");
     host.unmount(mountRoot, flags);
     detached.add(mountRoot.path());
   }
 
   @Override
   public String mountInfo() throws HostException {
+    enter("mountInfo");
     return host.mountInfo();
   }
 
   @Override
   public CommandResult run(List<String> argv) throws HostException {
+    enter("run");
     commands.add(String.join(" ", argv));
     return host.run(argv);
   }
 
   @Override
   public Optional<ProcessInfo> process(int pid) throws HostException {
+    enter("process");
     return host.process(pid);
   }
 
   @Override
   public void kill(int pid, int signal) throws HostException {
+    enter("kill");
     host.kill(pid, signal);
   }
 
   @Override
   public Optional<LinkInfo> link(String name) throws HostException {
+    enter("link");
     return host.link(name);
   }
 
   @Override
   public UnixConnection connect(Handle socket) throws HostException {
+    enter("connect");
     return host.connect(socket);
   }
 

@@ -65,8 +65,7 @@ public interface ScenarioHost {
 
   /**
    * Runs {@code action} once, just before fcproc's first host call named {@code call} (a
-   * {@link HostOps} method name such as {@code fchmod} or {@code unlinkAt}). Only a host that can
-   * stop between two calls supports it (the simulator).
+   * {@link HostOps} method name such as {@code fchmod} or {@code unlinkAt}).
    */
   void beforeFirstCall(String call, Runnable action);
 

@@ -8,9 +8,9 @@ import org.fcproc.host.Errno;
 
 /**
  * The adversary acting in the middle of an operation, between two of fcproc's host calls, and
- * host calls that fail. These need a host that can stop between calls: the simulator
- * (scenarios using them are tagged {@code @sim-only}). Call names are {@code HostOps} method
- * names; the reviewer's guide lists them.
+ * host calls that fail. Each driver stops fcproc between two calls its own way (the simulator's
+ * choke point; on the kernel, a recording {@code HostOps} around the real one). Call names are
+ * {@code HostOps} method names; the reviewer's guide lists them.
  */
 public final class AdversarySteps {
   private final World world;
