@@ -68,7 +68,8 @@ public final class SecurityReport implements ConcurrentEventListener {
 
   private synchronized void write() {
     Map<String, String> titles = catalogue();
-    if (titles.isEmpty()) {
+    boolean withCatalogue = !titles.isEmpty();
+    if (!withCatalogue) {
       titles.putAll(firstScenario);
     }
     List<String[]> rows = new ArrayList<>();
@@ -79,6 +80,9 @@ public final class SecurityReport implements ConcurrentEventListener {
     }
     ExplorationTally.Totals x = ExplorationTally.totals();
     print(rows, x, System.out);
+    if (!withCatalogue) {
+      System.out.println("(../../shared/ATTACKS.md was not found: only the ids that scenarios carry are listed.)");
+    }
     try {
       Files.createDirectories(out);
       Files.writeString(out.resolve("summary.json"), json(rows, x), StandardCharsets.UTF_8);
