@@ -1,0 +1,103 @@
+package org.fcproc.linux.cli;
+
+import java.nio.file.Path;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.IVersionProvider;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
+
+/** {@code fcproc}: the root command and its global options (accepted before or after a subcommand). */
+@Command(
+    name = "fcproc",
+    mixinStandardHelpOptions = true,
+    versionProvider = FcprocCommand.Version.class,
+    sortOptions = false,
+    usageHelpAutoWidth = true,
+    description = {
+      "Host-side primitives for Firecracker microVMs: bridge and TAP devices, the firecracker binary,"
+          + " the runtime socket directory and the socket hand-off, a VM's process, and the jailer chroot.",
+      "",
+    },
+    subcommands = {
+      NetworkCommands.Bridge.class,
+      NetworkCommands.Tap.class,
+      MiscCommands.Binary.class,
+      SocketCommands.SocketDir.class,
+      SocketCommands.Socket.class,
+      VmCommands.Vm.class,
+      JailCommands.Jail.class,
+      MiscCommands.Sweep.class,
+    },
+    footer = {
+      "",
+      "Defaults (the seed hard-codes none; --config FILE, then options, override):",
+      "  firecracker_bin = firecracker   (a bare name is looked up on PATH)",
+      "  bridge_name     = fcbr0",
+      "  bridge_ip       = 172.16.0.1",
+      "  cidr            = 24",
+      "  runtime_dir     = /run/fcproc",
+      "",
+      "Config file (--config FILE): one \"key = value\" a line, keys as above;",
+      "blank lines and # comments are ignored; an unknown or repeated key is a",
+      "usage error.",
+      "",
+      "Modes: auto (default) is root when the effective uid is 0, else sudo.",
+      "root makes the syscalls directly; it is an error (exit 1) when not root.",
+      "sudo runs the privileged commands through `sudo -n` (never prompts), also",
+      "when root. jail prepare and jail cleanup need root mode.",
+      "",
+      "Output: one line on stdout. With --json exactly one JSON object on stdout,",
+      "errors included: {\"command\":...,\"ok\":false,\"exit\":N,\"error\":{...}}.",
+      "Errors are also printed on stderr as \"fcproc: <message>\". Logs go to",
+      "stderr: -v the steps, -vv also every host call.",
+      "",
+      "Exit codes:",
+      "  0  done",
+      "  1  failed: the message names the step, the host call and its errno",
+      "  2  usage: bad option, argument, duration or config file, or input",
+      "     refused before anything was touched (relative or ..-bearing path,",
+      "     negative id, socket path over 107 bytes)",
+      "  3  refused for safety: a guard tripped; the message names the path and",
+      "     the reason, and the host was left as it was found",
+      "",
+      "fcproc sweep (the orphan sweep) is not implemented yet: it exits 1.",
+    })
+final class FcprocCommand {
+  /** The footer of every subcommand's help. */
+  static final String EXIT_CODES =
+      "%nExit codes: 0 done, 1 failed, 2 usage, 3 refused for safety. See fcproc --help.";
+
+  @Option(
+      names = "--mode",
+      scope = ScopeType.INHERIT,
+      paramLabel = "auto|root|sudo",
+      description = "How privileged steps are taken (default: ${DEFAULT-VALUE}).")
+  Mode mode = Mode.auto;
+
+  @Option(
+      names = "--json",
+      scope = ScopeType.INHERIT,
+      description = "Print exactly one JSON object on stdout, errors included.")
+  boolean json;
+
+  @Option(
+      names = {"-v", "--verbose"},
+      scope = ScopeType.INHERIT,
+      description = "Log to stderr: -v the steps (info), -vv also every host call (debug).")
+  boolean[] verbose = new boolean[0];
+
+  @Option(
+      names = "--config",
+      scope = ScopeType.INHERIT,
+      paramLabel = "FILE",
+      description = "A key = value file with firecracker_bin, bridge_name, bridge_ip, cidr, runtime_dir.")
+  Path config;
+
+  static final class Version implements IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      String v = FcprocCommand.class.getPackage().getImplementationVersion();
+      return new String[] {"fcproc " + (v == null ? "(development build)" : v)};
+    }
+  }
+}

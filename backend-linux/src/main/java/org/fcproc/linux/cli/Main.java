@@ -1,0 +1,135 @@
+package org.fcproc.linux.cli;
+
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import picocli.CommandLine;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ParseResult;
+
+/**
+ * The {@code fcproc} command line: {@code java -jar fcproc.jar --help}.
+ *
+ * <p>stdout carries only the result (one line, or one JSON object with {@code --json}); the
+ * message of an error, and every log line, go to stderr. See {@link FcprocCommand} for the
+ * options and {@link ExitCodes} for the exit codes.
+ */
+public final class Main {
+  /** The Logback configuration of the command line (logs to stderr; level from -v). */
+  static final String LOGBACK_CONFIG = "org/fcproc/linux/cli/logback-cli.xml";
+  /** The system property the Logback configuration reads the org.fcproc level from. */
+  static final String LOG_LEVEL_PROPERTY = "fcproc.log.level";
+
+  private Main() {}
+
+  public static void main(String[] args) {
+    PrintStream stdout = System.out;
+    // Nothing but the result goes to stdout: anything a library prints goes to stderr.
+    System.setOut(System.err);
+    if (System.getProperty("logback.configurationFile") == null) {
+      System.setProperty("logback.configurationFile", LOGBACK_CONFIG);
+    }
+    int code = run(args, stdout, System.err);
+    stdout.flush();
+    System.err.flush();
+    System.exit(code);
+  }
+
+  /** Runs one command line; returns its exit code. */
+  static int run(String[] args, PrintStream out, PrintStream err) {
+    FcprocCommand root = new FcprocCommand();
+    CommandLine cl = new CommandLine(root);
+    cl.setOut(new PrintWriter(out, true));
+    cl.setErr(new PrintWriter(err, true));
+    boolean jsonRequested = jsonRequested(args);
+
+    ParseResult parsed;
+    try {
+      parsed = cl.parseArgs(args);
+    } catch (ParameterException e) {
+      return usageError(e.getCommandLine(), e.getMessage(), jsonRequested, out, err);
+    }
+    if (CommandLine.printHelpIfRequested(parsed)) {
+      return ExitCodes.DONE;
+    }
+    List<CommandLine> chain = parsed.asCommandLineList();
+    CommandLine leaf = chain.get(chain.size() - 1);
+    if (!(leaf.getCommand() instanceof Action action)) {
+      String sub = String.join("|", leaf.getSubcommands().keySet());
+      return usageError(leaf, "missing subcommand: " + leaf.getCommandSpec().qualifiedName() + " <" + sub + ">",
+          root.json, out, err);
+    }
+    String command = commandName(leaf);
+    System.setProperty(LOG_LEVEL_PROPERTY, switch (root.verbose.length) {
+      case 0 -> "WARN";
+      case 1 -> "INFO";
+      default -> "DEBUG";
+    });
+
+    Session session = new Session(root.mode, root.config);
+    try {
+      Result r = action.run(session);
+      if (root.json) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("command", command);
+        m.put("ok", true);
+        m.putAll(r.fields());
+        out.println(JsonWriter.write(m));
+      } else {
+        out.println(r.text());
+      }
+      out.flush();
+      return ExitCodes.DONE;
+    } catch (Exception | LinkageError e) {
+      Failure f = Failure.of(e);
+      if (f.kind().equals("internal")) {
+        e.printStackTrace(err);
+      }
+      return report(command, f, root.json, out, err);
+    }
+  }
+
+  private static int usageError(CommandLine where, String message, boolean json, PrintStream out, PrintStream err) {
+    Failure f = new Failure(ExitCodes.USAGE, "usage", message, Map.of());
+    report(commandName(where), f, json, out, err);
+    err.println("Try '" + where.getCommandSpec().qualifiedName() + " --help' for more information.");
+    err.flush();
+    return ExitCodes.USAGE;
+  }
+
+  private static int report(String command, Failure f, boolean json, PrintStream out, PrintStream err) {
+    err.println("fcproc: " + f.message());
+    err.flush();
+    if (json) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("command", command);
+      m.put("ok", false);
+      m.put("exit", f.exit());
+      m.put("error", f.json());
+      out.println(JsonWriter.write(m));
+      out.flush();
+    }
+    return f.exit();
+  }
+
+  /** "jail cleanup" for {@code fcproc jail cleanup}; "" for {@code fcproc} itself. */
+  static String commandName(CommandLine cl) {
+    String q = cl.getCommandSpec().qualifiedName();
+    return q.equals("fcproc") ? "" : q.substring("fcproc ".length());
+  }
+
+  /** {@code --json} anywhere before {@code --}: known even when the rest does not parse. */
+  static boolean jsonRequested(String[] args) {
+    for (String a : args) {
+      if (a.equals("--")) {
+        return false;
+      }
+      if (a.equals("--json")) {
+        return true;
+      }
+    }
+    return false;
+  }
+}

@@ -1,0 +1,139 @@
+package org.fcproc.linux.cli;
+
+import java.time.Duration;
+import org.fcproc.CommandFailedException;
+import org.fcproc.ExitTimeoutException;
+import org.fcproc.Fcproc;
+import org.fcproc.FcprocException;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code fcproc vm ...}: a VM's firecracker process. */
+final class VmCommands {
+  private VmCommands() {}
+
+  static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
+
+  @Command(name = "vm", mixinStandardHelpOptions = true, footer = FcprocCommand.EXIT_CODES,
+      description = "A VM's firecracker process.",
+      subcommands = {Vm.Pid.class, Vm.Shutdown.class, Vm.Wait.class, Vm.Kill.class})
+  static final class Vm {
+
+    @Command(name = "pid", mixinStandardHelpOptions = true, footer = FcprocCommand.EXIT_CODES,
+        description = {
+          "Seed: FindPID / ResolvePID. The newest process whose command line contains the "
+              + "API socket path (pgrep -n -f, the path matched literally; fcproc itself and its "
+              + "parents excluded). Exits 1 when there is none."
+        })
+    static final class Pid implements Action {
+      @Option(names = "--api-sock", required = true, paramLabel = "PATH", description = "The VM's API socket.")
+      String apiSock;
+
+      @Override
+      public Result run(Session s) throws Exception {
+        int pid = findPid(s.fcproc(), apiSock);
+        return new Result(Integer.toString(pid)).put("pid", pid).put("api_sock", apiSock);
+      }
+    }
+
+    @Command(name = "shutdown", mixinStandardHelpOptions = true, footer = FcprocCommand.EXIT_CODES, sortOptions = false,
+        description = {
+          "Seed: SendCtrlAltDel, then WaitForExit. Finds the VM's pid (as vm pid), hands "
+              + "the API socket to the caller, sends PUT /actions "
+              + "{\"action_type\":\"SendCtrlAltDel\"}, and waits for the process to exit. At the "
+              + "timeout: exit 1, or with --kill, SIGKILL (seed: Kill)."
+        })
+    static final class Shutdown implements Action {
+      @Option(names = "--api-sock", required = true, paramLabel = "PATH", description = "The VM's API socket.")
+      String apiSock;
+
+      @Option(names = "--timeout", paramLabel = "DURATION", converter = DurationConverter.class,
+          description = "How long to wait for the exit: 500ms, 5s, 2m (default 10s).")
+      Duration timeout = DEFAULT_TIMEOUT;
+
+      @Option(names = "--kill", description = "SIGKILL the process if it has not exited by the timeout.")
+      boolean kill;
+
+      @Override
+      public Result run(Session s) throws Exception {
+        Fcproc fc = s.fcproc();
+        int pid = findPid(fc, apiSock);
+        fc.sendCtrlAltDel(apiSock);
+        boolean killed = false;
+        try {
+          fc.waitForExit(pid, apiSock, timeout);
+        } catch (ExitTimeoutException e) {
+          if (!kill) {
+            throw e;
+          }
+          fc.kill(pid);
+          killed = true;
+        }
+        return new Result(killed
+                ? "pid " + pid + " did not exit within " + DurationConverter.format(timeout) + ": killed (SIGKILL)"
+                : "pid " + pid + " exited")
+            .put("pid", pid)
+            .put("api_sock", apiSock)
+            .put("exited", !killed)
+            .put("killed", killed);
+      }
+    }
+
+    @Command(name = "wait", mixinStandardHelpOptions = true, footer = FcprocCommand.EXIT_CODES,
+        description = {
+          "Seed: WaitForExit. Poll every 100 ms until the process is gone (a pid now "
+              + "running a command line without the API socket counts as gone). At the timeout: "
+              + "exit 1."
+        })
+    static final class Wait implements Action {
+      @Option(names = "--pid", required = true, paramLabel = "N", description = "The VM's firecracker pid.")
+      int pid;
+
+      @Option(names = "--api-sock", required = true, paramLabel = "PATH", description = "The VM's API socket.")
+      String apiSock;
+
+      @Option(names = "--timeout", paramLabel = "DURATION", converter = DurationConverter.class,
+          description = "How long to wait: 500ms, 5s, 2m (default 10s).")
+      Duration timeout = DEFAULT_TIMEOUT;
+
+      @Override
+      public Result run(Session s) throws Exception {
+        s.fcproc().waitForExit(pid, apiSock, timeout);
+        return new Result("pid " + pid + " exited").put("pid", pid).put("exited", true);
+      }
+    }
+
+    @Command(name = "kill", mixinStandardHelpOptions = true, footer = FcprocCommand.EXIT_CODES,
+      description = "Seed: Kill. SIGKILL the pid.")
+    static final class Kill implements Action {
+      @Option(names = "--pid", required = true, paramLabel = "N", description = "The pid.")
+      int pid;
+
+      @Override
+      public Result run(Session s) throws Exception {
+        s.fcproc().kill(pid);
+        return new Result("sent SIGKILL to pid " + pid).put("pid", pid).put("signal", "SIGKILL");
+      }
+    }
+  }
+
+  /**
+   * Core's {@code findPid} (bad input → exit 2), with pgrep's "no match" (exit status 1) made a
+   * plain "no process found" (exit 1).
+   */
+  static int findPid(Fcproc fc, String apiSock) throws FcprocException, CliException {
+    try {
+      return fc.findPid(apiSock);
+    } catch (CommandFailedException e) {
+      if (e.result().exitCode() == 1 && e.result().stdout().isBlank()) {
+        throw new CliException(ExitCodes.FAILED, "not-found",
+            "no process found whose command line contains " + quote(apiSock) + " (pgrep -n -f)");
+      }
+      throw e;
+    }
+  }
+
+  static String quote(String s) {
+    return '"' + s.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n").replace("\t", "\\t") + '"';
+  }
+}

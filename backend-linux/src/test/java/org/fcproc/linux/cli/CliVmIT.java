@@ -1,0 +1,111 @@
+package org.fcproc.linux.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** {@code vm pid / shutdown / wait / kill} against {@link FakeFirecracker} processes. */
+class CliVmIT {
+  private Kernel.Scratch scratch;
+  private final List<Process> started = new ArrayList<>();
+
+  @BeforeEach
+  void setUp() throws IOException {
+    scratch = new Kernel.Scratch();
+  }
+
+  @AfterEach
+  void tearDown() throws IOException {
+    started.forEach(Jar::end);
+    if (scratch != null) {
+      scratch.close();
+    }
+  }
+
+  private Process fake(Path sock, String... flags) throws IOException {
+    List<String> args = new ArrayList<>(List.of("--api-sock", sock.toString()));
+    args.addAll(List.of(flags));
+    Process p = Jar.startTestClass(FakeFirecracker.class, args.toArray(String[]::new));
+    started.add(p);
+    BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+    assertThat(out.readLine()).as("fake firecracker started").isEqualTo("ready");
+    return p;
+  }
+
+  @Test
+  void vmPidFindsTheProcessNotFcprocItself() throws IOException {
+    Path sock = scratch.path("vm1.sock");
+    Process fc = fake(sock);
+    Jar.Run r = Jar.run("vm", "pid", "--api-sock", sock.toString(), "--json").expect(0);
+    assertThat(r.json()).containsEntry("command", "vm pid").containsEntry("ok", true).containsEntry("pid", fc.pid());
+    assertThat(Jar.run("vm", "pid", "--api-sock", sock.toString()).expect(0).out().strip()).isEqualTo(Long.toString(fc.pid()));
+
+    // The path is matched literally: "vm1.sock" does not find "vm1Xsock".
+    Jar.Run none = Jar.run("vm", "pid", "--api-sock", scratch.path("vm1Xsock").toString(), "--json").expect(1);
+    assertThat(none.error()).containsEntry("kind", "not-found");
+    Jar.run("vm", "pid", "--api-sock", "relative.sock").expect(2);
+  }
+
+  @Test
+  void vmShutdownSendsCtrlAltDelAndWaits() throws Exception {
+    Path sock = scratch.path("vm1.sock");
+    Process fc = fake(sock);
+    Jar.Run r = Jar.run("vm", "shutdown", "--api-sock", sock.toString(), "--timeout", "5s", "--json").expect(0);
+    assertThat(r.json()).containsEntry("pid", fc.pid()).containsEntry("exited", true).containsEntry("killed", false);
+    assertThat(fc.waitFor(10, TimeUnit.SECONDS)).isTrue();
+    assertThat(fc.exitValue()).isZero();
+  }
+
+  @Test
+  void vmShutdownTimesOutThenKillsWithKill() throws Exception {
+    Path sock = scratch.path("stubborn.sock");
+    Process fc = fake(sock, "--stubborn");
+    Jar.Run timedOut = Jar.run("vm", "shutdown", "--api-sock", sock.toString(), "--timeout", "500ms", "--json").expect(1);
+    assertThat(timedOut.error()).containsEntry("kind", "exit-timeout").containsEntry("pid", fc.pid());
+    assertThat(fc.isAlive()).isTrue();
+
+    Jar.Run killed = Jar.run("vm", "shutdown", "--api-sock", sock.toString(), "--timeout", "500ms", "--kill", "--json").expect(0);
+    assertThat(killed.json()).containsEntry("killed", true).containsEntry("exited", false);
+    assertThat(fc.waitFor(10, TimeUnit.SECONDS)).isTrue();
+    assertThat(fc.exitValue()).isEqualTo(128 + 9);
+  }
+
+  @Test
+  void vmShutdownReportsTheApiFault() throws Exception {
+    Path sock = scratch.path("faulty.sock");
+    Process fc = fake(sock, "--fault");
+    Jar.Run r = Jar.run("vm", "shutdown", "--api-sock", sock.toString(), "--json").expect(1);
+    assertThat((String) r.error().get("message")).contains("400", "fault_message", "fake firecracker");
+    assertThat(fc.isAlive()).isTrue();
+  }
+
+  @Test
+  void vmWaitAndKill() throws Exception {
+    Path sock = scratch.path("vm2.sock");
+    Process fc = fake(sock, "--stubborn");
+    String pid = Long.toString(fc.pid());
+    Jar.Run waited = Jar.run("vm", "wait", "--pid", pid, "--api-sock", sock.toString(), "--timeout", "300ms", "--json")
+        .expect(1);
+    assertThat(waited.error()).containsEntry("kind", "exit-timeout");
+    assertThat(waited.err()).contains("timed out waiting for VM to exit (pid " + pid + ")");
+
+    Jar.Run kill = Jar.run("vm", "kill", "--pid", pid, "--json").expect(0);
+    assertThat(kill.json()).containsEntry("command", "vm kill").containsEntry("pid", fc.pid()).containsEntry("signal", "SIGKILL");
+    assertThat(fc.waitFor(10, TimeUnit.SECONDS)).isTrue();
+    assertThat(fc.exitValue()).isEqualTo(128 + 9);
+
+    Jar.run("vm", "wait", "--pid", pid, "--api-sock", sock.toString(), "--timeout", "5s").expect(0);
+    Jar.run("vm", "kill", "--pid", "-1").expect(2);
+    Jar.run("vm", "kill", "--pid", "0").expect(2);
+  }
+}
