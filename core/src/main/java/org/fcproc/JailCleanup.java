@@ -158,8 +158,28 @@ final class JailCleanup {
           throw new RefusedException("delete", chrootRoot, "it was replaced during cleanup");
         }
         removeContents(chroot, chrootRoot, now.mountId(), 0);
+        // The name is removed last, and Linux cannot remove a directory by handle: the VM's uid
+        // may have exchanged the name with a decoy meanwhile. Check before, and confirm after
+        // through the handle (a removed directory has no links), so that cleanup never reports
+        // success while the emptied chroot lives on under another name.
+        FileStat named;
+        try {
+          named = host.statAt(parent, leaf);
+        } catch (HostException e) {
+          if (e.is(Errno.ENOENT)) {
+            return; // a parallel cleanup removed it
+          }
+          throw e;
+        }
+        if (!named.sameInode(now)) {
+          throw new RefusedException("delete", chrootRoot, "it was renamed during cleanup; its emptied directory is elsewhere");
+        }
+        unlink(parent, leaf, true);
+        if (host.fstat(chroot).nlink() != 0) {
+          throw new RefusedException("delete", chrootRoot,
+              "it was renamed just before its removal; its emptied directory is elsewhere, and a directory put in its place was removed instead");
+        }
       }
-      unlink(parent, leaf, true);
     } catch (HostException e) {
       throw new FcprocException("delete " + chrootRoot + ": " + e.call() + (e.path().isEmpty() ? "" : " " + e.path()), e);
     }

@@ -14,6 +14,7 @@ import org.fcproc.host.OpenFlag;
 import org.fcproc.host.OpenHow;
 import org.fcproc.host.Propagation;
 import org.fcproc.host.Resolve;
+import org.fcproc.host.UmountFlag;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -144,12 +145,17 @@ final class JailStaging {
     }
   }
 
-  /** Opens (creating if missing) the directory {@code leaf(path)} inside {@code parent}. */
+  /**
+   * Opens (creating if missing) the directory {@code leaf(path)} inside {@code parent}, on
+   * {@code parent}'s own mount: below the jail base every directory staging changes must be on
+   * one mount (links cannot cross mounts anyway), so a mount someone stacked on a name — a bind
+   * of {@code /etc} on the chroot — is refused, never walked into and chmod-ed.
+   */
   private Handle childDirectory(Handle parent, String path, int mode) throws FcprocException {
     String name = NoFollowPaths.leaf(path);
     try {
       try {
-        return NoFollowPaths.openChildDirectory(host, parent, name, path, OP);
+        return NoFollowPaths.openChildDirectory(host, parent, name, path, OP, true);
       } catch (HostException e) {
         if (!e.is(Errno.ENOENT)) {
           throw e;
@@ -162,10 +168,49 @@ final class JailStaging {
           throw e;
         }
       }
-      return NoFollowPaths.openChildDirectory(host, parent, name, path, OP);
+      return NoFollowPaths.openChildDirectory(host, parent, name, path, OP, true);
     } catch (HostException e) {
       throw new FcprocException("create " + path, e);
     }
+  }
+
+  /**
+   * Reopens a directory a bind mount was just made on, crossing into the mount, and checks it is
+   * that bind: the root of a mount other than the parent's, showing {@code expected}. A directory
+   * renamed away or a mount stacked on top in the meantime is refused; the caller detaches what
+   * it made when it can no longer be found at its path.
+   */
+  private Handle reopenBound(Handle parent, String path, FileStat expected, String what) throws FcprocException {
+    Handle bound = null;
+    try {
+      bound = NoFollowPaths.openChildDirectory(host, parent, NoFollowPaths.leaf(path), path, OP, false);
+      FileStat at = host.fstat(bound);
+      if (!at.sameInode(expected) || at.mountId() == host.fstat(parent).mountId()) {
+        throw new RefusedException(what, path, "what is mounted there now is not the bind just made");
+      }
+      return bound;
+    } catch (HostException e) {
+      if (bound != null) {
+        bound.close();
+      }
+      throw new FcprocException(what + ": reopen " + path, e);
+    } catch (FcprocException e) {
+      if (bound != null) {
+        bound.close();
+      }
+      throw e;
+    }
+  }
+
+  /** Detaches the mount on the directory {@code below} pins (made by this staging), keeping the
+   *  first error's message: the mount must not be left where no cleanup will look for it. */
+  private void detachAfterRefusal(Handle below, String path, FcprocException cause) throws FcprocException {
+    try {
+      host.unmount(below, EnumSet.of(UmountFlag.DETACH));
+    } catch (HostException e) {
+      throw new FcprocException(cause.getMessage() + "; and detaching the mount made at " + path + " failed", e);
+    }
+    throw cause;
   }
 
   /**
@@ -357,22 +402,24 @@ final class JailStaging {
 
   /**
    * {@code mount --bind root root}, then reopens the chroot from its parent to hold the new
-   * mount's root: a handle opened before the bind still reaches the directory underneath.
+   * mount's root: a handle opened before the bind still reaches the directory underneath. The bind
+   * goes on the inode the handle pins; if the VM's uid renamed the chroot away just before, the
+   * mount is somewhere else now, and it is detached before staging refuses, so it does not stay
+   * where no cleanup looks.
    */
   private Handle selfBind(Handle vmDir, Handle chroot, String root) throws FcprocException {
-    step("self-bind chroot", root, () -> host.bindMount(chroot, chroot, false));
-    Handle top = childDirectory(vmDir, root, 0755);
+    FileStat below;
     try {
-      FileStat below = host.fstat(chroot);
-      FileStat above = host.fstat(top);
-      if (!above.sameInode(below) || above.mountId() == below.mountId()) {
-        top.close();
-        throw new RefusedException("self-bind chroot", root, "the directory at the path is not the one bound");
-      }
-      return top;
+      below = host.fstat(chroot);
     } catch (HostException e) {
-      top.close();
       throw new FcprocException("self-bind chroot: fstat " + root, e);
+    }
+    step("self-bind chroot", root, () -> host.bindMount(chroot, chroot, false));
+    try {
+      return reopenBound(vmDir, root, below, "self-bind chroot");
+    } catch (FcprocException e) {
+      detachAfterRefusal(chroot, root, e);
+      throw e;
     }
   }
 
@@ -386,7 +433,11 @@ final class JailStaging {
     try {
       st = host.lstat(libDir);
     } catch (HostException e) {
-      return; // as in the seed: a library dir the host lacks is skipped
+      if (e.is(Errno.ENOENT)) {
+        return; // as in the seed: a library dir the host lacks is skipped
+      }
+      // Divergence: the seed skips on any error and reports success without the libraries.
+      throw new FcprocException("bind " + libDir + ": lstat", e);
     }
     String target = root + libDir;
     String what = "bind " + libDir;
@@ -395,7 +446,7 @@ final class JailStaging {
       try (Handle hostParent = NoFollowPaths.openDirectory(host, NoFollowPaths.parent(libDir), what)) {
         link = host.readlinkAt(hostParent, NoFollowPaths.leaf(libDir));
       } catch (HostException e) {
-        return; // as in the seed: an unreadable link is skipped
+        throw new FcprocException("symlink " + target + ": readlink " + libDir, e);
       }
       try (Handle parent = openBeneath(top, root, NoFollowPaths.parent(libDir))) {
         String name = NoFollowPaths.leaf(libDir);
@@ -412,11 +463,21 @@ final class JailStaging {
     try (Handle source = NoFollowPaths.openDirectory(host, libDir, what);
         Handle parent = openBeneath(top, root, NoFollowPaths.parent(libDir));
         Handle mountPoint = childDirectory(parent, target, 0755)) {
+      FileStat shown = host.fstat(source);
       step(what, target, () -> host.bindMount(source, mountPoint, false));
-      try (Handle bound = childDirectory(parent, target, 0755)) {
+      Handle bound;
+      try {
+        bound = reopenBound(parent, target, shown, what);
+      } catch (FcprocException e) {
+        detachAfterRefusal(mountPoint, target, e);
+        throw e;
+      }
+      try (bound) {
         step("remount " + target + " read-only", target, () -> host.remount(bound, EnumSet.of(MountFlag.READ_ONLY)));
         step("make-private " + target, target, () -> host.setPropagation(bound, Propagation.PRIVATE));
       }
+    } catch (HostException e) {
+      throw new FcprocException(what + ": fstat " + libDir, e);
     }
   }
 

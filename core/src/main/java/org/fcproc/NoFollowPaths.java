@@ -22,6 +22,8 @@ import org.fcproc.host.Resolve;
  */
 final class NoFollowPaths {
   private static final OpenHow DIRECTORY = OpenHow.directoryNoFollow().resolving(Resolve.NO_SYMLINKS);
+  private static final OpenHow DIRECTORY_SAME_MOUNT =
+      OpenHow.directoryNoFollow().resolving(Resolve.NO_SYMLINKS, Resolve.NO_XDEV);
 
   private NoFollowPaths() {}
 
@@ -45,9 +47,23 @@ final class NoFollowPaths {
    */
   static Handle openChildDirectory(HostOps host, Handle dir, String name, String fullPath, String operation)
       throws FcprocException, HostException {
+    return openChildDirectory(host, dir, name, fullPath, operation, false);
+  }
+
+  /**
+   * The same, and with {@code sameMount} the directory must be on {@code dir}'s mount: a mount
+   * stacked on the name — someone else's bind of a host directory — is refused (RESOLVE_NO_XDEV
+   * gives EXDEV) instead of being walked into and changed.
+   */
+  static Handle openChildDirectory(
+      HostOps host, Handle dir, String name, String fullPath, String operation, boolean sameMount)
+      throws FcprocException, HostException {
     try {
-      return host.openAt(dir, name, DIRECTORY);
+      return host.openAt(dir, name, sameMount ? DIRECTORY_SAME_MOUNT : DIRECTORY);
     } catch (HostException e) {
+      if (e.is(Errno.EXDEV) && sameMount) {
+        throw new RefusedException(operation, fullPath, "something is mounted on it");
+      }
       if (!e.is(Errno.ELOOP) && !e.is(Errno.ENOTDIR)) {
         throw e;
       }
