@@ -78,6 +78,7 @@ final class JailCleanup {
     }
     String leaf = NoFollowPaths.leaf(chrootRoot);
     try (Handle parent = openParent(chrootRoot)) {
+      refuseMountsBesideTheChroot(chrootRoot);
       detachAll(parent, chrootRoot, leaf);
       List<MountTable.Entry> remaining = MountTable.read(host).atOrUnder(chrootRoot);
       if (!remaining.isEmpty()) {
@@ -89,6 +90,29 @@ final class JailCleanup {
       deleteChroot(parent, chrootRoot, leaf, st);
     }
     log.info("cleaned up chroot {}", chrootRoot);
+  }
+
+  /**
+   * The chroot's parent is the VM's own directory (staging gives it to the VM's uid, as the seed
+   * does). A mount in it but outside the chroot means the chroot was renamed away by that uid and
+   * something else put at its name — renaming a mount point is EBUSY, but a chroot without its
+   * self-bind can be moved with its mounts under it. Deleting the name would then report success
+   * and leave the real chroot's mounts behind, so cleanup refuses and names them.
+   */
+  private void refuseMountsBesideTheChroot(String chrootRoot) throws FcprocException {
+    String vmDir = NoFollowPaths.parent(chrootRoot);
+    List<String> beside = new ArrayList<>();
+    for (MountTable.Entry m : MountTable.read(host).atOrUnder(vmDir)) {
+      String p = m.mountPoint();
+      if (!p.equals(chrootRoot) && !p.startsWith(chrootRoot + "/") && !p.equals(vmDir)) {
+        beside.add(p);
+      }
+    }
+    if (!beside.isEmpty()) {
+      throw new RefusedException(OP, chrootRoot,
+          "the VM's directory has mounts outside the chroot " + beside
+              + "; the chroot may have been renamed: detach them, or clean up the chroot where it is now");
+    }
   }
 
   /** Opens the chroot's parent with no symlink followed: the seed's "resolves elsewhere" guard,
@@ -174,14 +198,14 @@ final class JailCleanup {
         if (!named.sameInode(now)) {
           throw new RefusedException("delete", chrootRoot, "it was renamed during cleanup; its emptied directory is elsewhere");
         }
-        unlink(parent, leaf, true);
+        unlinkChecked(parent, leaf, true, chrootRoot);
         if (host.fstat(chroot).nlink() != 0) {
           throw new RefusedException("delete", chrootRoot,
               "it was renamed just before its removal; its emptied directory is elsewhere, and a directory put in its place was removed instead");
         }
       }
     } catch (HostException e) {
-      throw new FcprocException("delete " + chrootRoot + ": " + e.call() + (e.path().isEmpty() ? "" : " " + e.path()), e);
+      throw new FcprocException("delete " + chrootRoot, e);
     }
   }
 
@@ -227,10 +251,24 @@ final class JailCleanup {
           }
           removeContents(child, childPath, mountId, depth + 1);
         }
-        unlink(dir, e.name(), true);
+        unlinkChecked(dir, e.name(), true, childPath);
       } else {
-        unlink(dir, e.name(), false);
+        unlinkChecked(dir, e.name(), false, childPath);
       }
+    }
+  }
+
+  /** An unlink whose target changed type or gained entries since it was looked at means the
+   *  tree is being changed under the cleanup: a refusal, not a bare errno. */
+  private void unlinkChecked(Handle dir, String name, boolean directory, String path)
+      throws HostException, RefusedException {
+    try {
+      unlink(dir, name, directory);
+    } catch (HostException e) {
+      if (e.is(Errno.EISDIR) || e.is(Errno.ENOTDIR) || e.is(Errno.ENOTEMPTY) || e.is(Errno.EBUSY)) {
+        throw new RefusedException("delete", path, "it was replaced during cleanup (" + e.errno() + ")");
+      }
+      throw e;
     }
   }
 
