@@ -29,6 +29,7 @@ public final class Fcproc {
   private final VmProcesses processes;
   private final JailStaging staging;
   private final JailCleanup cleanup;
+  private final Sweep sweeper;
 
   private Fcproc(HostOps host, Config config) {
     this.host = host;
@@ -39,6 +40,7 @@ public final class Fcproc {
     this.processes = new VmProcesses(host, commands, sockets);
     this.staging = new JailStaging(host);
     this.cleanup = new JailCleanup(host);
+    this.sweeper = new Sweep(host, cleanup, config);
   }
 
   /** The seed's {@code New}. */
@@ -117,13 +119,18 @@ public final class Fcproc {
 
   // ---------------------------------------------------------------- processes
 
-  /** Seed: {@code FindPID}: {@code pgrep -n -f <apiSock>} (the path matched literally). */
+  /**
+   * Seed: {@code FindPID}. Divergence (ATTACKS P1): the pid is the kernel's answer to who listens
+   * on the API socket ({@code SO_PEERCRED} of a connection through the checked socket), not the
+   * newest command line naming the path; the seed's {@code pgrep -n -f} (the path matched
+   * literally) is the fallback only when nobody can be asked — see {@link VmProcesses#findPid}.
+   */
   public int findPid(String apiSock) throws FcprocException {
     return processes.findPid(apiSock);
   }
 
   /**
-   * Seed: {@code ResolvePID}: pgrep first, then the machine's pid, else 0. The seed takes the SDK
+   * Seed: {@code ResolvePID}: {@link #findPid} first, then the machine's pid, else 0. The seed takes the SDK
    * machine; here its pid, when the caller has one.
    */
   public int resolvePid(String apiSock, OptionalInt machinePid) {
@@ -160,5 +167,26 @@ public final class Fcproc {
   /** Seed: {@code CleanupJailerChroot}: guarded teardown. See {@link JailCleanup}. */
   public void cleanupJailerChroot(String chrootRoot) throws FcprocException {
     cleanup.cleanup(chrootRoot);
+  }
+
+  // ---------------------------------------------------------------- orphan sweep
+
+  /**
+   * Not in the seed (BRIEF §6.7): the orphan sweep. Finds the VMs under
+   * {@code spec.firecrackerBase()} ({@code <id>/root} each, the jailer's layout) that no live
+   * process belongs to — after a crash at any step of staging, of the VM or of the manager — and
+   * reclaims each through the guarded cleanup of {@link #cleanupJailerChroot} (a refusal is
+   * reported, never forced), then removes its emptied {@code <id>} directory with {@code rmdir};
+   * and unlinks the sockets in the runtime directory ({@link Config#runtimeDir()}) that nobody
+   * listens on. When unsure whether a VM is alive, it is left alone. TAP devices are not swept.
+   * Idempotent: a second sweep finds nothing to reclaim. With {@code spec.dryRun()} it only
+   * reports. Needs root. Do not run it while VMs are being staged or started under the same
+   * base: a VM being staged has no process yet. See {@link Sweep} for every rule.
+   *
+   * @return what was reclaimed (or would be), refused with the guard's reason, left alone as
+   *     alive with the evidence, and what failed (the sweep goes on past one VM's failure)
+   */
+  public SweepReport sweep(SweepSpec spec) throws FcprocException {
+    return sweeper.sweep(Objects.requireNonNull(spec, "spec"));
   }
 }

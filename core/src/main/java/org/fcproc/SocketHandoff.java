@@ -191,7 +191,28 @@ final class SocketHandoff {
    * link, and changing it would change that socket too.
    */
   private Handle handOffAsRoot(String path, int uid, int gid) throws FcprocException {
-    String operation = "hand off socket";
+    Handle socket = openChecked(path, "hand off socket");
+    try {
+      host.fchmod(socket, SOCKET_MODE);
+      host.fchown(socket, uid, gid);
+      log.info("socket {} handed to {}:{} mode 0600", path, uid, gid);
+      return socket;
+    } catch (HostException e) {
+      socket.close();
+      throw new FcprocException(e.call() + " " + path, e);
+    }
+  }
+
+  /**
+   * Opens the socket at {@code path} {@code O_PATH|O_NOFOLLOW} in its directory, reached without
+   * following any symlink (ATTACKS S3), and checks through the handle that it is a unix socket
+   * with one link (S5); changes nothing. The caller closes the handle.
+   *
+   * @throws FcprocException with the {@link HostException} as its cause when a step fails (ENOENT
+   *     when the socket or a directory is missing, EACCES when a directory may not be searched)
+   * @throws RefusedException when a component is a symlink, or the socket is not a plain socket
+   */
+  Handle openChecked(String path, String operation) throws FcprocException {
     Handle socket;
     try (Handle dir = NoFollowPaths.openDirectory(host, NoFollowPaths.parent(path), operation)) {
       socket = host.openAt(dir, NoFollowPaths.leaf(path), OpenHow.pathNoFollow());
@@ -199,11 +220,7 @@ final class SocketHandoff {
       throw new FcprocException("open " + path, e);
     }
     try {
-      FileStat st = host.fstat(socket);
-      checkIsPlainSocket(path, st);
-      host.fchmod(socket, SOCKET_MODE);
-      host.fchown(socket, uid, gid);
-      log.info("socket {} handed to {}:{} mode 0600", path, uid, gid);
+      checkIsPlainSocket(operation, path, host.fstat(socket));
       return socket;
     } catch (HostException e) {
       socket.close();
@@ -246,22 +263,22 @@ final class SocketHandoff {
   private FileStat checkedSocket(String path) throws FcprocException {
     try (Handle h = host.open(path, OpenHow.pathNoFollow())) {
       FileStat st = host.fstat(h);
-      checkIsPlainSocket(path, st);
+      checkIsPlainSocket("hand off socket", path, st);
       return st;
     } catch (HostException e) {
       throw new FcprocException("open " + path, e);
     }
   }
 
-  private static void checkIsPlainSocket(String path, FileStat st) throws RefusedException {
+  private static void checkIsPlainSocket(String operation, String path, FileStat st) throws RefusedException {
     if (!st.is(FileType.SOCKET)) {
       throw new RefusedException(
-          "hand off socket", path,
+          operation, path,
           "not a unix socket (it is a " + describe(st.type()) + ", mode " + String.format("%#o", st.type().ifmt()) + ")");
     }
     if (st.nlink() != 1) {
       throw new RefusedException(
-          "hand off socket", path, "the socket has " + st.nlink() + " hard links; it may be another socket's link");
+          operation, path, "the socket has " + st.nlink() + " hard links; it may be another socket's link");
     }
   }
 

@@ -4,10 +4,12 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.OptionalInt;
 import org.fcproc.host.Credentials;
+import org.fcproc.host.Errno;
 import org.fcproc.host.Handle;
 import org.fcproc.host.HostException;
 import org.fcproc.host.HostOps;
 import org.fcproc.host.ProcessInfo;
+import org.fcproc.host.UnixConnection;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,6 +19,9 @@ final class VmProcesses {
 
   static final Duration WAIT_INTERVAL = Duration.ofMillis(100);
   static final int SIGKILL = 9;
+  /** At most this long to let a server hang up after {@link #findPid}'s empty connection. */
+  static final Duration HANGUP_TIMEOUT = Duration.ofSeconds(1);
+  private static final String FIND_PID = "find pid";
 
   private final HostOps host;
   private final Commands commands;
@@ -31,15 +36,123 @@ final class VmProcesses {
   }
 
   /**
-   * The seed's {@code FindPID}: {@code pgrep -n -f <apiSock>}.
+   * The seed's {@code FindPID}, "the PID of the firecracker process listening on apiSock" —
+   * asked of the kernel instead of guessed from command lines (BRIEF §6.6, ATTACKS P1).
    *
-   * <p>Divergence: the socket path is given to pgrep as a literal (its regular-expression
-   * characters escaped), so {@code vm.1.sock} does not also match {@code vm-1-sock}. It is still
-   * a match anywhere in any command line: an adversary process that names the path can be
-   * newer than firecracker (ATTACKS P1); the lifecycle issue identifies the process for sure.
+   * <p><b>The sure way.</b> The socket is opened {@code O_PATH|O_NOFOLLOW} in its directory,
+   * reached without following a symlink, and must be a unix socket with one link (the checks of
+   * the socket hand-off; nothing is changed — finding a pid hands nothing off). fcproc connects
+   * through that handle and asks {@code SO_PEERCRED}: the kernel's record of the process that
+   * called {@code listen(2)} on that very inode (unix(7)). An adversary process that names the
+   * path on its command line, however new, is not that process. The connection is then hung up
+   * politely — {@code shutdown(SHUT_WR)}, read until the server hangs up too (at most
+   * {@link #HANGUP_TIMEOUT}), close — without sending a request.
+   *
+   * <p>pgrep is not asked as a cross-check: when it disagrees with the kernel, pgrep is the one
+   * that is wrong (an adversary newer than firecracker, P1), and refusing on a disagreement would
+   * only let any process that names the path stop {@code findPid} from working.
+   *
+   * <p><b>The fallback, which keeps the seed's weakness.</b> Only when the socket cannot be
+   * connected — ENOENT (no socket yet, or no more: firecracker not yet bound, or gone and its
+   * socket removed), ECONNREFUSED (a socket inode nobody listens on: firecracker has exited, or
+   * has not listened yet), EACCES (a caller who is not root, before the socket was handed to
+   * it) — the seed's {@code pgrep -n -f} runs, and its answer is only as good as the seed's: the
+   * newest process whose command line names the path, which may be an adversary's (P1). The
+   * socket path is given to pgrep as a literal (its regular-expression characters escaped), so
+   * {@code vm.1.sock} does not also match {@code vm-1-sock}.
+   *
+   * <p>Refused, with no fallback: a symlink on the way to the socket or at it, a socket path that
+   * is not a socket, a socket with more than one link (it may be another VM's socket, whose
+   * firecracker would be named — ATTACKS S5/P4). The residual: the kernel names whoever listens
+   * on the inode at the path, so the socket's directory must not be writable by the adversary
+   * (the runtime directory is root's, 0711), or it could bind a listener of its own there.
+   *
+   * @return the pid; never 0
+   * @throws RefusedException when the socket path is not a plain socket reached without symlinks
+   * @throws FcprocException when no process is found, or the kernel's answer cannot be had
    */
   int findPid(String apiSock) throws FcprocException {
     Inputs.socketPath("api socket", apiSock);
+    OptionalInt listener = listenerPid(apiSock);
+    if (listener.isPresent()) {
+      return listener.getAsInt();
+    }
+    return pgrepNewest(apiSock);
+  }
+
+  /**
+   * {@code SO_PEERCRED} through a checked handle on the socket; empty when the socket cannot be
+   * connected for one of the reasons that send {@link #findPid} to the fallback.
+   */
+  private OptionalInt listenerPid(String apiSock) throws FcprocException {
+    Handle socket;
+    try {
+      socket = sockets.openChecked(apiSock, FIND_PID);
+    } catch (RefusedException e) {
+      throw e;
+    } catch (FcprocException e) {
+      if (e.getCause() instanceof HostException he && (he.is(Errno.ENOENT) || he.is(Errno.EACCES))) {
+        log.debug("find pid {}: cannot open the socket ({}); falling back to pgrep", apiSock, he.errno());
+        return OptionalInt.empty();
+      }
+      throw e;
+    }
+    try (socket) {
+      UnixConnection c;
+      try {
+        c = host.connect(socket);
+      } catch (HostException e) {
+        if (e.is(Errno.ECONNREFUSED) || e.is(Errno.ENOENT) || e.is(Errno.EACCES)) {
+          log.debug("find pid {}: cannot connect ({}); falling back to pgrep", apiSock, e.errno());
+          return OptionalInt.empty();
+        }
+        throw new FcprocException("find pid: connect " + apiSock, e);
+      }
+      try (c) {
+        int pid = c.peerPid();
+        hangUp(c, apiSock);
+        if (pid <= 0) {
+          throw new FcprocException("find pid: the process listening on " + apiSock
+              + " is not visible in this pid namespace (SO_PEERCRED pid " + pid + ")");
+        }
+        log.debug("find pid {}: pid {} listens on it (SO_PEERCRED)", apiSock, pid);
+        return OptionalInt.of(pid);
+      } catch (HostException e) {
+        throw new FcprocException("find pid: getsockopt SO_PEERCRED on " + apiSock, e);
+      }
+    }
+  }
+
+  /**
+   * Ends a connection that sent nothing the way an HTTP client with nothing to say should: half
+   * close, then read until the server hangs up (Firecracker does at once), so a server that
+   * answers the empty request is not written into a closed socket. Best effort: a server that
+   * keeps talking or stays silent is cut off at {@link #HANGUP_TIMEOUT}.
+   */
+  private void hangUp(UnixConnection c, String apiSock) {
+    byte[] buf = new byte[4096];
+    long deadline = host.nanoTime() + HANGUP_TIMEOUT.toNanos();
+    try {
+      c.shutdownOutput();
+      int total = 0;
+      while (total < (1 << 16)) {
+        long left = deadline - host.nanoTime();
+        if (left <= 0) {
+          return;
+        }
+        int n = c.read(buf, Duration.ofNanos(left));
+        if (n < 0) {
+          return;
+        }
+        total += n;
+      }
+    } catch (HostException e) {
+      log.debug("find pid {}: hang-up: {}", apiSock, e.getMessage());
+    }
+  }
+
+  /** The seed's {@code FindPID} itself: {@code pgrep -n -f <apiSock>}, the path as a literal. */
+  private int pgrepNewest(String apiSock) throws FcprocException {
     String out = commands.check("pgrep", "-n", "-f", literalPattern(apiSock)).stdout().strip();
     try {
       return Integer.parseInt(out);
@@ -48,7 +161,10 @@ final class VmProcesses {
     }
   }
 
-  /** The seed's {@code ResolvePID}: pgrep first, then the machine's own pid, else 0. */
+  /**
+   * The seed's {@code ResolvePID}: {@link #findPid} first (the listener on the socket, else
+   * pgrep), then the machine's own pid, else 0.
+   */
   int resolvePid(String apiSock, OptionalInt machinePid) {
     try {
       int pid = findPid(apiSock);
@@ -56,7 +172,7 @@ final class VmProcesses {
         return pid;
       }
     } catch (FcprocException | InvalidInputException e) {
-      log.debug("pgrep found no process for {}: {}", apiSock, e.getMessage());
+      log.debug("found no process for {}: {}", apiSock, e.getMessage());
     }
     if (machinePid.isPresent() && machinePid.getAsInt() > 0) {
       return machinePid.getAsInt();

@@ -96,6 +96,32 @@ public interface LibC {
   @SaveError
   long write(int fd, @In byte[] buf, long count);
 
+  // ---- unix sockets (UnixSocketConnection)
+
+  @SaveError
+  int socket(int domain, int type, int protocol);
+
+  /** {@code connect(fd, (struct sockaddr *) addr, len)}. */
+  @SaveError
+  int connect(int fd, Pointer addr, int len);
+
+  /** {@code getsockopt(fd, level, name, optval, &optlen)}. */
+  @SaveError
+  int getsockopt(int fd, int level, int name, Pointer optval, Pointer optlen);
+
+  @SaveError
+  long send(int fd, @In byte[] buf, long len, int flags);
+
+  @SaveError
+  long recv(int fd, @Out byte[] buf, long len, int flags);
+
+  @SaveError
+  int shutdown(int fd, int how);
+
+  /** {@code poll(fds, nfds, timeout_ms)}. */
+  @SaveError
+  int poll(Pointer fds, long nfds, int timeout);
+
   // ---- processes and links
 
   @SaveError

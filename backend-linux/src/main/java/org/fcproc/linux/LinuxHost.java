@@ -91,7 +91,9 @@ import org.slf4j.LoggerFactory;
  *       names the inode and nothing is resolved by name.
  *   <li>{@code connect(2)} to {@code /proc/self/fd/N} of an {@code O_PATH} handle on a socket
  *       inode reaches the socket bound there; a handle on a non-socket or on a socket nobody
- *       listens on gives ECONNREFUSED.
+ *       listens on gives ECONNREFUSED. {@code getsockopt(SO_PEERCRED)} on the connected socket
+ *       then gives the pid of the process that called {@code listen(2)} on that inode
+ *       ({@link UnixConnection#peerPid()}; {@code PeerCredTest} asserts it).
  * </ul>
  *
  * <h2>Other kernel behaviour worth knowing</h2>
@@ -712,7 +714,7 @@ public final class LinuxHost implements HostOps {
   @Override
   public UnixConnection connect(Handle socket) throws HostException {
     String p = procSelfFd(fd(socket, "connect"), "connect");
-    return UnixSocketConnection.connect(p, socket.path());
+    return UnixSocketConnection.connect(n, p, socket.path());
   }
 
   // ================================================================ environment and time
@@ -966,5 +968,32 @@ public final class LinuxHost implements HostOps {
     HostException e = n.fail(call, path);
     LOG.debug("{} {} -> {}", call, path, e.errno());
     return e;
+  }
+
+  /**
+   * {@link HostOps#listProcesses}: the numeric entries of {@code /proc}, each read as
+   * {@link #process} reads it; a process that exits meanwhile is left out. (Appended for the
+   * orphan sweep.)
+   */
+  @Override
+  public List<ProcessInfo> listProcesses() throws HostException {
+    List<Integer> pids = new ArrayList<>();
+    try (java.nio.file.DirectoryStream<Path> proc = Files.newDirectoryStream(Path.of("/proc"))) {
+      for (Path entry : proc) {
+        String name = entry.getFileName().toString();
+        if (!name.isEmpty() && name.length() < 10 && name.chars().allMatch(c -> c >= '0' && c <= '9')) {
+          pids.add(Integer.parseInt(name));
+        }
+      }
+    } catch (IOException e) {
+      throw new HostException(Errno.EIO, "readdir", "/proc", e.getMessage());
+    }
+    java.util.Collections.sort(pids);
+    List<ProcessInfo> out = new ArrayList<>();
+    for (int pid : pids) {
+      process(pid).ifPresent(out::add);
+    }
+    LOG.debug("listProcesses -> {} processes", out.size());
+    return out;
   }
 }

@@ -74,6 +74,27 @@ final class Native {
   // ---- file types for mknod
   static final int S_IFMT = 0170000;
 
+  // ---- unix sockets: sys/socket.h, asm-generic/socket.h, poll.h (the same on x86_64 and aarch64)
+  static final int AF_UNIX = 1;
+  static final int SOCK_STREAM = 1;
+  static final int SOCK_CLOEXEC = O_CLOEXEC;
+  static final int SOL_SOCKET = 1;
+  static final int SO_PEERCRED = 17;
+  /** {@code sizeof(struct ucred)}: pid, uid, gid, each 32 bits. */
+  static final int UCRED_SIZE = 12;
+  /** {@code sizeof(struct sockaddr_un)}: {@code sa_family_t} and {@code sun_path[108]}. */
+  static final int SOCKADDR_UN_SIZE = 110;
+  static final int SUN_PATH_MAX = 108;
+  static final int MSG_DONTWAIT = 0x40;
+  static final int MSG_NOSIGNAL = 0x4000;
+  static final int SHUT_WR = 1;
+  static final short POLLIN = 0x1;
+  static final short POLLOUT = 0x4;
+  /** {@code sizeof(struct pollfd)}: fd, events, revents. */
+  static final int POLLFD_SIZE = 8;
+  /** EPROTOTYPE: connect to a socket inode of another type (not in {@link Errno}). */
+  static final int EPROTOTYPE = 91;
+
   // ---- statfs
   static final long PROC_SUPER_MAGIC = 0x9fa0;
 

@@ -13,8 +13,12 @@ import org.fcproc.host.UnixConnection;
  *
  * <p>A read with nothing to read waits in virtual time: it wakes when the server answers or
  * hangs up, else fails with ETIMEDOUT after the timeout. It returns -1 only once the server
- * has closed (its process exited) and every byte has been read; Firecracker keeps a
- * connection open after a response, so a second read times out.
+ * has closed (its process exited, or it hung up after the client's {@code shutdown(SHUT_WR)})
+ * and every byte has been read; Firecracker keeps a connection open after a response, so a
+ * second read times out.
+ *
+ * <p>{@code SO_PEERCRED} gives the pid of the process that serves the socket — the one
+ * {@link SimHost#spawnFirecracker} made, whose {@code listen(2)} the kernel recorded.
  */
 final class ApiConnection implements UnixConnection {
   private final SimHost host;
@@ -25,6 +29,8 @@ final class ApiConnection implements UnixConnection {
   private int readPos;
   boolean peerClosed;
   boolean closed;
+  /** The client has done {@code shutdown(SHUT_WR)}: the server reads end of stream. */
+  boolean outputShut;
 
   ApiConnection(SimHost host, ApiServer server, Credentials client) {
     this.host = host;
@@ -47,6 +53,16 @@ final class ApiConnection implements UnixConnection {
   }
 
   @Override
+  public int peerPid() throws HostException {
+    return host.connectionPeerPid(this);
+  }
+
+  @Override
+  public void shutdownOutput() throws HostException {
+    host.connectionShutdown(this);
+  }
+
+  @Override
   public void close() {
     host.connectionClose(this);
   }
@@ -65,6 +81,9 @@ final class ApiConnection implements UnixConnection {
     }
     if (peerClosed) {
       throw op.fail(Errno.EPIPE, "the server has exited");
+    }
+    if (outputShut) {
+      throw op.fail(Errno.EPIPE, "this side was shut down for writing");
     }
     inbound.write(bytes, 0, bytes.length);
     server.serve(this);
@@ -89,6 +108,22 @@ final class ApiConnection implements UnixConnection {
       return -1;
     }
     throw op.fail(Errno.ETIMEDOUT, "no response within " + timeout.toMillis() + " ms");
+  }
+
+  /** The listener's pid, as the kernel recorded it; it stays the same after the server exits. */
+  int doPeerPid(Op op) throws HostException {
+    if (closed) {
+      throw op.fail(Errno.EBADF);
+    }
+    return server.process.pid;
+  }
+
+  void doShutdownOutput(Op op) throws HostException {
+    if (closed) {
+      throw op.fail(Errno.EBADF);
+    }
+    outputShut = true;
+    server.serve(this);
   }
 
   void doClose() {

@@ -56,13 +56,17 @@ final class ApiServer {
     }
   }
 
-  /** Answers every complete request buffered on {@code c}. */
+  /**
+   * Answers every complete request buffered on {@code c}; once the client has shut down its
+   * side, hangs up after the last complete request, as Firecracker does at end of stream.
+   */
   void serve(ApiConnection c) {
     while (true) {
       byte[] in = c.inbound.toByteArray();
       String text = new String(in, StandardCharsets.ISO_8859_1);
       int headEnd = text.indexOf("\r\n\r\n");
       if (headEnd < 0) {
+        c.peerClosed |= c.outputShut;
         return;
       }
       String head = text.substring(0, headEnd);
@@ -80,6 +84,7 @@ final class ApiServer {
       }
       int total = headEnd + 4 + length;
       if (in.length < total) {
+        c.peerClosed |= c.outputShut;
         return;
       }
       String body = new String(in, headEnd + 4, length, StandardCharsets.UTF_8);

@@ -280,6 +280,18 @@ final class Caller implements HostOps {
         op -> host.processTable().get(pid).map(SimProcess::info));
   }
 
+  /** The process table in pid order, through the choke point (journaled, faultable). */
+  @Override
+  public List<ProcessInfo> listProcesses() throws HostException {
+    return host.call(creds, "listProcesses", List.of(), "", op -> {
+      List<ProcessInfo> out = new java.util.ArrayList<>();
+      for (SimProcess p : host.processTable().all()) {
+        out.add(p.info());
+      }
+      return out;
+    });
+  }
+
   @Override
   public void kill(int pid, int signal) throws HostException {
     host.call(creds, "kill", List.of(), pid + ", " + signal, op -> {

@@ -451,6 +451,17 @@ public final class SimHost implements HostOps {
     return call(c.client, "read", List.of(), c.describe() + ", " + timeout, op -> c.doRead(op, buffer, timeout, clock));
   }
 
+  int connectionPeerPid(ApiConnection c) throws HostException {
+    return call(c.client, "getsockopt", List.of(), c.describe() + ", SO_PEERCRED", c::doPeerPid);
+  }
+
+  void connectionShutdown(ApiConnection c) throws HostException {
+    call(c.client, "shutdown", List.of(), c.describe() + ", SHUT_WR", op -> {
+      c.doShutdownOutput(op);
+      return null;
+    });
+  }
+
   void connectionClose(ApiConnection c) {
     quietCall(c.client, "closeConnection", List.of(), c.describe(), () -> {
       c.doClose();
@@ -615,6 +626,13 @@ public final class SimHost implements HostOps {
   @Override
   public Optional<ProcessInfo> process(int pid) throws HostException {
     return self.process(pid);
+  }
+
+  /** {@link HostOps#listProcesses}: a host call (journaled, faultable), unlike the fixture
+   *  {@link #processes()}. */
+  @Override
+  public List<ProcessInfo> listProcesses() throws HostException {
+    return self.listProcesses();
   }
 
   @Override

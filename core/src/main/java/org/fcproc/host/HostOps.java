@@ -182,6 +182,14 @@ public interface HostOps {
   /** The process with this pid, if there is one (zombies included). */
   Optional<ProcessInfo> process(int pid) throws HostException;
 
+  /**
+   * Every process on the host, in pid order, each as {@link #process} describes it (zombies
+   * included): on Linux the numeric entries of {@code /proc}, read one after another, so not an
+   * atomic snapshot — a process may start or exit while the list is made, and one that exits is
+   * left out. The orphan sweep reads it to tell a live VM from a dead one.
+   */
+  List<ProcessInfo> listProcesses() throws HostException;
+
   /** {@code kill(2)}. ESRCH when there is no such process. */
   void kill(int pid, int signal) throws HostException;
 

@@ -60,7 +60,10 @@ import picocli.CommandLine.ScopeType;
       "  3  refused for safety: a guard tripped; the message names the path and",
       "     the reason, and the host was left as it was found",
       "",
-      "fcproc sweep (the orphan sweep) is not implemented yet: it exits 1.",
+      "fcproc sweep (the orphan sweep, root) reclaims the chroots, mounts and",
+      "runtime-dir sockets of VMs whose process is gone; --dry-run only lists",
+      "them. It exits 0 when everything found was reclaimed or is alive, 3 when",
+      "a guard refused something, 1 when something failed. TAPs are not swept.",
     })
 final class FcprocCommand {
   /** The footer of every subcommand's help. */

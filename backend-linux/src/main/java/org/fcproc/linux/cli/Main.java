@@ -74,14 +74,21 @@ public final class Main {
       if (root.json) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("command", command);
-        m.put("ok", true);
+        m.put("ok", r.exit() == ExitCodes.DONE);
+        if (r.exit() != ExitCodes.DONE) {
+          m.put("exit", r.exit());
+        }
         m.putAll(r.fields());
         out.println(JsonWriter.write(m));
       } else {
         out.println(r.text());
       }
       out.flush();
-      return ExitCodes.DONE;
+      if (r.exit() != ExitCodes.DONE) {
+        err.println("fcproc: " + r.problem());
+        err.flush();
+      }
+      return r.exit();
     } catch (Exception | LinkageError e) {
       Failure f = Failure.of(e);
       if (f.kind().equals("internal")) {

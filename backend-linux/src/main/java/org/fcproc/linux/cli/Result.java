@@ -7,6 +7,8 @@ import java.util.Map;
 final class Result {
   private final Map<String, Object> fields = new LinkedHashMap<>();
   private final String text;
+  private int exit = ExitCodes.DONE;
+  private String problem = "";
 
   Result(String text) {
     this.text = text;
@@ -23,5 +25,24 @@ final class Result {
 
   String text() {
     return text;
+  }
+
+  /**
+   * A result that still ends with a non-zero exit code (the sweep: a report, with something
+   * refused or failed in it). {@code problem} goes to stderr as {@code fcproc: <problem>}; with
+   * {@code --json} the object carries {@code "ok":false} and {@code "exit"} besides the fields.
+   */
+  Result exit(int code, String problem) {
+    this.exit = code;
+    this.problem = problem;
+    return this;
+  }
+
+  int exit() {
+    return exit;
+  }
+
+  String problem() {
+    return problem;
   }
 }

@@ -11,7 +11,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One run of the command line: the global options, the configuration they name, and the host,
- * made on first use (so {@code --help}, usage errors and {@code sweep} never load native code).
+ * made on first use (so {@code --help} and usage errors never load native code).
  */
 final class Session {
   private final Mode mode;

@@ -54,11 +54,9 @@ class CliJarIT {
   }
 
   @Test
-  void sweepSaysItIsNotImplemented() {
-    Jar.Run r = Jar.run("sweep", "--json").expect(1);
-    assertThat(r.error()).containsEntry("kind", "not-implemented")
-        .containsEntry("message", "sweep is not implemented yet (orphan sweep issue)");
-    assertThat(Jar.run("sweep", "--dry-run").expect(1).err()).contains("fcproc: sweep is not implemented yet (orphan sweep issue)");
+  void sweepRefusesABadBaseBeforeTouchingTheHost() {
+    Jar.Run r = Jar.run("sweep", "--json", "--firecracker-base", "jail/firecracker").expect(2);
+    assertThat(r.error()).containsEntry("kind", "invalid-input").containsEntry("field", "firecracker base");
   }
 
   @Test

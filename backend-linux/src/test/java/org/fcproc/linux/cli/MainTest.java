@@ -28,14 +28,14 @@ class MainTest {
   }
 
   @Test
-  void helpDocumentsExitCodesDefaultsAndTheUnfinishedSweep() {
+  void helpDocumentsExitCodesDefaultsAndTheSweep() {
     Run r = run("--help");
     assertThat(r.exit()).isZero();
     assertThat(r.out())
         .contains("Exit codes:", "0  done", "1  failed", "2  usage", "3  refused for safety")
         .contains("bridge_name     = fcbr0", "bridge_ip       = 172.16.0.1", "cidr            = 24",
             "runtime_dir     = /run/fcproc", "firecracker_bin = firecracker")
-        .contains("sweep", "not implemented yet")
+        .contains("fcproc sweep (the orphan sweep, root)", "--dry-run only lists", "TAPs are not swept")
         .contains("bridge", "tap", "binary", "socket-dir", "socket", "vm", "jail");
     assertThat(run("jail", "prepare", "--help").out()).contains("--drive=NAME=PATH", "--vsock", "--kernel-name");
     assertThat(run("vm", "shutdown", "--help").out()).contains("--kill", "--timeout=DURATION");
@@ -94,14 +94,19 @@ class MainTest {
   }
 
   @Test
-  void sweepIsNotPretended() {
-    Run r = run("sweep", "--dry-run");
-    assertThat(r.exit()).isEqualTo(1);
+  void sweepChecksItsInputBeforeTouchingTheHost() {
+    Run r = run("sweep", "--dry-run", "--firecracker-base", "srv/jail/firecracker");
+    assertThat(r.exit()).isEqualTo(2);
     assertThat(r.out()).isEmpty();
-    assertThat(r.err()).contains("fcproc: sweep is not implemented yet (orphan sweep issue)");
-    Map<String, Object> j = run("sweep", "--json").json();
-    assertThat(j).containsEntry("command", "sweep").containsEntry("ok", false).containsEntry("exit", 1L);
-    assertThat(j.get("error")).isEqualTo(Map.of("kind", "not-implemented", "message", "sweep is not implemented yet (orphan sweep issue)"));
+    assertThat(r.err()).contains("firecracker base", "is not absolute");
+    Map<String, Object> j = run("sweep", "--json", "--firecracker-base", "/firecracker").json();
+    assertThat(j).containsEntry("command", "sweep").containsEntry("ok", false).containsEntry("exit", 2L);
+    @SuppressWarnings("unchecked")
+    Map<String, Object> error = (Map<String, Object>) j.get("error");
+    assertThat(error).containsEntry("kind", "invalid-input");
+    assertThat(run("sweep", "--firecracker-base", "/srv/jail/../firecracker").exit()).isEqualTo(2);
+    assertThat(run("sweep", "--help").out()).contains("--dry-run", "--firecracker-base=DIR", "--runtime-dir=DIR",
+        "/srv/jailer/firecracker", "\"refused\"");
   }
 
   @Test

@@ -1,0 +1,566 @@
+package org.fcproc;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.fcproc.host.DirEntry;
+import org.fcproc.host.Errno;
+import org.fcproc.host.FileStat;
+import org.fcproc.host.FileType;
+import org.fcproc.host.Handle;
+import org.fcproc.host.HostException;
+import org.fcproc.host.HostOps;
+import org.fcproc.host.OpenHow;
+import org.fcproc.host.ProcessInfo;
+import org.fcproc.host.Resolve;
+import org.fcproc.host.UnixConnection;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The orphan sweep (BRIEF §6.7): finds the chroots, mounts and sockets of VMs whose process is
+ * gone — after a crash at any step of staging, of the VM or of the manager — and reclaims them
+ * through the same guarded cleanup as {@link JailCleanup}.
+ *
+ * <h2>What a VM is</h2>
+ * The jailer's layout, {@code <chroot base>/<exec file name>/<id>/root}, which staging makes as
+ * {@code <jail base>/<firecracker base>/<vm dir>/root}. The sweep is given the firecracker base
+ * directory, opens it without following a symlink ({@link NoFollowPaths}), and takes each entry
+ * {@code <id>} as one VM:
+ * <ul>
+ *   <li>a symlink or a non-directory is not a VM of that layout: reported as <em>refused</em>
+ *       and left alone (the base is root's, mode 0711: nothing else belongs there);
+ *   <li>an {@code <id>} with something mounted on it, or a mount under it but outside
+ *       {@code <id>/root}, or an entry other than {@code root} in it, is refused as a whole: the
+ *       guarded cleanup handles only the chroot, and the sweep deletes nothing else;
+ *   <li>an {@code <id>/root} that is a symlink or not a directory is refused (the cleanup's own
+ *       first guard, checked in a dry run too).
+ * </ul>
+ *
+ * <h2>Alive or gone</h2>
+ * A VM is <em>alive</em> when a live process may belong to it, and the sweep never touches an
+ * alive VM. When unsure, it is alive. The evidence, looked at for each VM right before it is
+ * acted on (not once per sweep, to narrow the window):
+ * <ol>
+ *   <li>the process table ({@link HostOps#listProcesses()}; zombies do not count): a process
+ *       whose executable is under {@code <id>/} — a jailed firecracker runs the copy in its
+ *       chroot, and {@code /proc/PID/exe} shows it by its path from the host's root; a process
+ *       whose command line names {@code <id>} as a path ({@code <id>} followed by {@code /} or
+ *       the end of an argument, so {@code vm1} does not match {@code vm10}); a process with the
+ *       arguments {@code --id <id>} or {@code --id=<id>} (the jailer, and firecracker after it):
+ *       anyone may start such a process, which only keeps the VM's files — the safe direction;
+ *   <li>a listener on any unix socket under the chroot, on the chroot's own mount (the API and
+ *       vsock sockets, wherever the VM put them): each socket inode found is opened
+ *       {@code O_PATH|O_NOFOLLOW} and connected to through that handle; ECONNREFUSED means
+ *       nobody listens, a connection means alive, any other answer means unsure, so alive. The
+ *       walk is bounded ({@value #MAX_SCAN_ENTRIES} entries, depth {@value #MAX_SCAN_DEPTH}):
+ *       past that it cannot rule a listener out, so the VM counts as alive.
+ * </ol>
+ * The jailer's pid file ({@code <id>/root/firecracker.pid}) is not read: {@link HostOps} has no
+ * read call, and the pid in it adds nothing to (1) — that process's executable is in the chroot.
+ *
+ * <h2>Reclaiming</h2>
+ * A VM with no evidence of life: {@link JailCleanup} of {@code <id>/root}, unchanged (a refusal
+ * is reported, never forced), then {@code <id>} itself is removed with {@code rmdir} — never a
+ * recursive delete — checked before to be the directory that was inspected, and confirmed after
+ * through its handle (a removed directory has no links). The mounts at or under the chroot
+ * (read from mountinfo before) are reported one by one.
+ *
+ * <p>Runtime directory ({@link Config#runtimeDir()}): every unix socket directly in it that
+ * nobody listens on (ECONNREFUSED through an {@code O_PATH|O_NOFOLLOW} handle whose fstat says
+ * S_IFSOCK) is unlinked, checked before to be the same inode and confirmed after to have no
+ * link left. A socket with more than one hard link is refused (unlinking one name would change
+ * the other name's inode); symlinks and other files are not looked at.
+ *
+ * <h2>TAP devices</h2>
+ * Not swept. A TAP "with no process attached" shows on Linux as {@code NO-CARRIER}, but
+ * {@link org.fcproc.host.LinkInfo} carries only the administrative state, the SPI cannot list
+ * links, and the simulator models no attachment; a TAP's name carries no VM id fcproc could
+ * match. A TAP the sweep cannot prove unused is a running VM's network, so it is left alone.
+ *
+ * <h2>Other properties</h2>
+ * <ul>
+ *   <li><b>Idempotent:</b> what was reclaimed is gone, so a second sweep finds nothing to do
+ *       (refused and alive items are reported again, and changed again by nothing).
+ *   <li><b>Dry run:</b> the same inspection, no change: the host calls it makes are the lookups,
+ *       the mount table, the process table and the {@code connect}s.
+ *   <li><b>Concurrency:</b> a VM being staged has no process yet and looks dead. Run the sweep
+ *       when the manager starts or under the manager's own lock, never while it stages or
+ *       starts VMs in the same base directory; likewise a socket between {@code bind(2)} and
+ *       {@code listen(2)} looks stale.
+ *   <li><b>Root only</b>, like {@link JailCleanup}; a dry run too (the base directory is 0711
+ *       and other users' {@code /proc/PID/exe} are unreadable, so a non-root dry run would see
+ *       less life than there is).
+ *   <li>One VM failing (a host call error) is reported in {@code failed} and the sweep goes on.
+ * </ul>
+ */
+final class Sweep {
+  private static final Logger log = LoggerFactory.getLogger(Sweep.class);
+
+  static final String CHROOT_NAME = "root";
+  static final int MAX_SCAN_ENTRIES = 4096;
+  static final int MAX_SCAN_DEPTH = 16;
+  private static final String OP = "sweep";
+  private static final OpenHow DIRECTORY = OpenHow.directoryNoFollow().resolving(Resolve.NO_SYMLINKS);
+  private static final OpenHow DIRECTORY_SAME_MOUNT =
+      OpenHow.directoryNoFollow().resolving(Resolve.NO_SYMLINKS, Resolve.NO_XDEV);
+  private static final OpenHow SOCKET = OpenHow.pathNoFollow().resolving(Resolve.NO_SYMLINKS, Resolve.NO_XDEV);
+
+  private final HostOps host;
+  private final JailCleanup cleanup;
+  private final Config config;
+
+  Sweep(HostOps host, JailCleanup cleanup, Config config) {
+    this.host = host;
+    this.cleanup = cleanup;
+    this.config = config;
+  }
+
+  /** The report being built. */
+  private static final class Found {
+    final List<SweepReport.Item> reclaimed = new ArrayList<>();
+    final List<SweepReport.Item> refused = new ArrayList<>();
+    final List<SweepReport.Item> alive = new ArrayList<>();
+    final List<SweepReport.Item> failed = new ArrayList<>();
+
+    void reclaimed(SweepReport.Kind k, String path, String reason) {
+      reclaimed.add(new SweepReport.Item(k, path, reason));
+    }
+
+    void refused(SweepReport.Kind k, String path, String reason) {
+      refused.add(new SweepReport.Item(k, path, reason));
+    }
+
+    void alive(SweepReport.Kind k, String path, String reason) {
+      alive.add(new SweepReport.Item(k, path, reason));
+    }
+
+    void failed(SweepReport.Kind k, String path, String reason) {
+      failed.add(new SweepReport.Item(k, path, reason));
+    }
+  }
+
+  SweepReport sweep(SweepSpec spec) throws FcprocException {
+    String runtimeDir = config.runtimeDir().isBlank() ? "" : Inputs.absolutePath("runtime dir", config.runtimeDir());
+    if (!host.credentials().isRoot()) {
+      throw new FcprocException("sweep " + spec.firecrackerBase() + ": needs root (as the cleanup does)");
+    }
+    Found f = new Found();
+    sweepVms(spec, f);
+    if (!runtimeDir.isEmpty()) {
+      sweepSockets(runtimeDir, spec.dryRun(), f);
+    }
+    log.info("sweep{}: {} reclaimed, {} refused, {} alive, {} failed", spec.dryRun() ? " (dry run)" : "",
+        f.reclaimed.size(), f.refused.size(), f.alive.size(), f.failed.size());
+    return new SweepReport(spec.dryRun(), spec.firecrackerBase(), runtimeDir, f.reclaimed, f.refused, f.alive, f.failed);
+  }
+
+  // ---------------------------------------------------------------- VMs
+
+  private void sweepVms(SweepSpec spec, Found f) {
+    String base = spec.firecrackerBase();
+    Handle fcBase;
+    try {
+      fcBase = NoFollowPaths.openDirectory(host, base, OP);
+    } catch (RefusedException e) {
+      f.refused(SweepReport.Kind.DIRECTORY, base, e.reason());
+      return;
+    } catch (FcprocException e) {
+      if (e.getCause() instanceof HostException h && h.is(Errno.ENOENT)) {
+        log.info("no firecracker base {}: no VM to sweep", base);
+        return;
+      }
+      f.failed(SweepReport.Kind.DIRECTORY, base, e.getMessage());
+      return;
+    }
+    try (fcBase) {
+      List<DirEntry> entries;
+      long baseMount;
+      try {
+        entries = host.readDir(fcBase);
+        baseMount = host.fstat(fcBase).mountId();
+      } catch (HostException e) {
+        f.failed(SweepReport.Kind.DIRECTORY, base, new FcprocException("list " + base, e).getMessage());
+        return;
+      }
+      for (DirEntry e : entries) {
+        String idDir = base + "/" + e.name();
+        try {
+          sweepVm(fcBase, baseMount, e.name(), idDir, spec.dryRun(), f);
+        } catch (RefusedException r) {
+          f.refused(SweepReport.Kind.VM, r.path(), r.reason());
+        } catch (FcprocException x) {
+          f.failed(SweepReport.Kind.VM, idDir, x.getMessage());
+        } catch (HostException x) {
+          f.failed(SweepReport.Kind.VM, idDir, "sweep " + idDir + ": " + x.getMessage());
+        }
+      }
+    }
+  }
+
+  private void sweepVm(Handle fcBase, long baseMount, String id, String idDir, boolean dryRun, Found f)
+      throws FcprocException, HostException {
+    FileStat st;
+    try {
+      st = host.statAt(fcBase, id);
+    } catch (HostException e) {
+      if (e.is(Errno.ENOENT)) {
+        return; // removed since the listing
+      }
+      throw e;
+    }
+    if (st.is(FileType.SYMLINK)) {
+      throw new RefusedException(OP, idDir, "it is a symlink, not a VM directory; the sweep follows no symlink");
+    }
+    if (!st.is(FileType.DIRECTORY)) {
+      throw new RefusedException(OP, idDir, "not a VM directory (it is a " + SocketHandoff.describe(st.type()) + ")");
+    }
+    if (st.mountId() != baseMount) {
+      throw new RefusedException(OP, idDir, "something is mounted on it");
+    }
+    try (Handle vm = NoFollowPaths.openChildDirectory(host, fcBase, id, idDir, OP, true)) {
+      FileStat vmStat = host.fstat(vm);
+      Optional<String> life = evidenceOfLife(vm, id, idDir);
+      if (life.isPresent()) {
+        f.alive(SweepReport.Kind.VM, idDir, life.get());
+        log.info("sweep: {} is alive: {}", idDir, life.get());
+        return;
+      }
+      String chroot = idDir + "/" + CHROOT_NAME;
+      checkLayout(vm, idDir, chroot);
+      MountTable table = MountTable.read(host);
+      List<MountTable.Entry> chrootMounts = table.atOrUnder(chroot);
+      List<String> outside = new ArrayList<>();
+      for (MountTable.Entry m : table.atOrUnder(idDir)) {
+        if (!chrootMounts.contains(m)) {
+          outside.add(m.mountPoint());
+        }
+      }
+      if (!outside.isEmpty()) {
+        throw new RefusedException(OP, idDir,
+            "mounted outside its chroot, where the guarded cleanup does not detach: " + outside);
+      }
+      String why = "no live process: none runs from, names or has the id of " + RefusedException.quote(idDir)
+          + ", and no socket under its chroot has a listener";
+      if (dryRun) {
+        for (MountTable.Entry m : chrootMounts) {
+          f.reclaimed(SweepReport.Kind.MOUNT, m.mountPoint(), "would be detached: a mount of a VM whose process is gone");
+        }
+        f.reclaimed(SweepReport.Kind.VM, idDir, "would be removed (chroot by the guarded cleanup): " + why);
+        return;
+      }
+      try {
+        cleanup.cleanup(chroot);
+      } catch (RefusedException r) {
+        f.refused(SweepReport.Kind.VM, r.path(), "the guarded cleanup refused: " + r.getMessage());
+        return;
+      }
+      for (MountTable.Entry m : chrootMounts) {
+        f.reclaimed(SweepReport.Kind.MOUNT, m.mountPoint(), "detached: a mount of a VM whose process is gone");
+      }
+      removeVmDirectory(fcBase, vm, vmStat, id, idDir);
+      f.reclaimed(SweepReport.Kind.VM, idDir, "removed (chroot by the guarded cleanup): " + why);
+      log.info("sweep: reclaimed {}", idDir);
+    }
+  }
+
+  /** {@code <id>} holds at most {@code root}, and {@code root} (if there) is a directory. */
+  private void checkLayout(Handle vm, String idDir, String chroot) throws HostException, RefusedException {
+    List<String> others = new ArrayList<>();
+    for (DirEntry e : host.readDir(vm)) {
+      if (!e.name().equals(CHROOT_NAME)) {
+        others.add(e.name());
+      }
+    }
+    if (!others.isEmpty()) {
+      throw new RefusedException(OP, idDir,
+          "it holds " + others + " besides its chroot; the sweep removes only the chroot and then an empty VM directory");
+    }
+    FileStat root;
+    try {
+      root = host.statAt(vm, CHROOT_NAME);
+    } catch (HostException e) {
+      if (e.is(Errno.ENOENT)) {
+        return; // a crash before the chroot was made: only the empty VM directory is left
+      }
+      throw e;
+    }
+    if (root.is(FileType.SYMLINK)) {
+      throw new RefusedException(OP, chroot, "the chroot is a symlink");
+    }
+    if (!root.is(FileType.DIRECTORY)) {
+      throw new RefusedException(OP, chroot, "the chroot is not a directory");
+    }
+  }
+
+  /**
+   * {@code rmdir <id>}: the name must still be the directory inspected (the base is root's, so
+   * only root renames there; checked anyway), and afterwards the handle must show no link left.
+   */
+  private void removeVmDirectory(Handle fcBase, Handle vm, FileStat inspected, String id, String idDir)
+      throws HostException, RefusedException {
+    FileStat named;
+    try {
+      named = host.statAt(fcBase, id);
+    } catch (HostException e) {
+      if (e.is(Errno.ENOENT)) {
+        return; // a parallel sweep removed it
+      }
+      throw e;
+    }
+    if (!named.sameInode(inspected)) {
+      throw new RefusedException(OP, idDir, "it was replaced during the sweep");
+    }
+    try {
+      host.unlinkAt(fcBase, id, true);
+    } catch (HostException e) {
+      if (e.is(Errno.ENOENT)) {
+        return;
+      }
+      if (e.is(Errno.ENOTEMPTY) || e.is(Errno.EEXIST)) {
+        throw new RefusedException(OP, idDir, "not empty after its chroot was cleaned up; the sweep deletes nothing else");
+      }
+      if (e.is(Errno.EBUSY)) {
+        throw new RefusedException(OP, idDir, "it is a mount point");
+      }
+      throw e;
+    }
+    if (host.fstat(vm).nlink() != 0) {
+      throw new RefusedException(OP, idDir, "it was renamed just before its removal; a directory put in its place was removed instead");
+    }
+  }
+
+  /** The first evidence that a live process may belong to the VM, in words; empty when none. */
+  private Optional<String> evidenceOfLife(Handle vm, String id, String idDir) throws FcprocException {
+    List<ProcessInfo> processes;
+    try {
+      processes = host.listProcesses();
+    } catch (HostException e) {
+      throw new FcprocException("list processes", e);
+    }
+    for (ProcessInfo p : processes) {
+      if (p.zombie()) {
+        continue;
+      }
+      if (namesPath(p.executable(), idDir)) {
+        return Optional.of("pid " + p.pid() + " runs " + RefusedException.quote(p.executable()));
+      }
+      List<String> argv = p.argv();
+      for (int i = 0; i < argv.size(); i++) {
+        String a = argv.get(i);
+        if (namesPath(a, idDir)) {
+          return Optional.of("pid " + p.pid() + "'s command line names " + RefusedException.quote(idDir));
+        }
+        if (a.equals("--id=" + id) || (a.equals("--id") && i + 1 < argv.size() && argv.get(i + 1).equals(id))) {
+          return Optional.of("pid " + p.pid() + "'s command line has --id " + RefusedException.quote(id));
+        }
+      }
+    }
+    Handle root;
+    try {
+      root = host.openAt(vm, CHROOT_NAME, DIRECTORY);
+    } catch (HostException e) {
+      if (e.is(Errno.ENOENT) || e.is(Errno.ELOOP) || e.is(Errno.ENOTDIR)) {
+        return Optional.empty(); // no chroot to hold a socket (a symlink is refused later)
+      }
+      throw new FcprocException("open " + idDir + "/" + CHROOT_NAME, e);
+    }
+    try (root) {
+      int[] budget = {MAX_SCAN_ENTRIES};
+      return listener(root, idDir + "/" + CHROOT_NAME, host.fstat(root).mountId(), 0, budget);
+    } catch (HostException e) {
+      throw new FcprocException("look for sockets under " + idDir + "/" + CHROOT_NAME + ": " + e.call() + " " + e.path(), e);
+    }
+  }
+
+  /** Whether {@code text} names {@code dir} or a path under it: {@code dir} followed by
+   *  {@code /} or the end of the text. */
+  static boolean namesPath(String text, String dir) {
+    for (int at = text.indexOf(dir); at >= 0; at = text.indexOf(dir, at + 1)) {
+      int end = at + dir.length();
+      if (end == text.length() || text.charAt(end) == '/') {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** A socket with a listener under {@code dir}, on {@code mountId} only; unsure → a reason too. */
+  private Optional<String> listener(Handle dir, String path, long mountId, int depth, int[] budget) throws HostException {
+    for (DirEntry e : host.readDir(dir)) {
+      if (--budget[0] < 0) {
+        return Optional.of("more than " + MAX_SCAN_ENTRIES + " entries under its chroot: a listening socket cannot be ruled out");
+      }
+      String child = path + "/" + e.name();
+      FileStat st;
+      try {
+        st = host.statAt(dir, e.name());
+      } catch (HostException x) {
+        if (x.is(Errno.ENOENT)) {
+          continue;
+        }
+        throw x;
+      }
+      if (st.mountId() != mountId) {
+        continue; // a library bind, or anything mounted there: not the VM's sockets
+      }
+      if (st.is(FileType.SOCKET)) {
+        Optional<String> r = probe(dir, e.name(), child);
+        if (r.isPresent()) {
+          return r;
+        }
+      } else if (st.is(FileType.DIRECTORY)) {
+        if (depth >= MAX_SCAN_DEPTH) {
+          return Optional.of("its chroot is deeper than " + MAX_SCAN_DEPTH + " levels: a listening socket cannot be ruled out");
+        }
+        Handle sub;
+        try {
+          sub = host.openAt(dir, e.name(), DIRECTORY_SAME_MOUNT);
+        } catch (HostException x) {
+          if (x.is(Errno.ENOENT) || x.is(Errno.ELOOP) || x.is(Errno.ENOTDIR) || x.is(Errno.EXDEV)) {
+            continue; // changed since the stat: whatever it is now, it is not walked into
+          }
+          throw x;
+        }
+        try (sub) {
+          Optional<String> r = listener(sub, child, mountId, depth + 1, budget);
+          if (r.isPresent()) {
+            return r;
+          }
+        }
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** Connects to the socket inode at {@code name}: a listener, or an answer other than
+   *  ECONNREFUSED, is a reason to keep the VM. */
+  private Optional<String> probe(Handle dir, String name, String path) throws HostException {
+    Handle socket;
+    try {
+      socket = host.openAt(dir, name, SOCKET);
+    } catch (HostException x) {
+      if (x.is(Errno.ENOENT) || x.is(Errno.ELOOP) || x.is(Errno.EXDEV)) {
+        return Optional.empty();
+      }
+      throw x;
+    }
+    try (socket) {
+      if (!host.fstat(socket).is(FileType.SOCKET)) {
+        return Optional.empty();
+      }
+      return listening(socket, path);
+    }
+  }
+
+  /** Empty when nobody listens (ECONNREFUSED); otherwise why the socket counts as in use. */
+  private Optional<String> listening(Handle socket, String path) {
+    try (UnixConnection c = host.connect(socket)) {
+      return Optional.of("a process listens on " + RefusedException.quote(path));
+    } catch (HostException x) {
+      if (x.is(Errno.ECONNREFUSED)) {
+        return Optional.empty();
+      }
+      return Optional.of("could not tell whether anyone listens on " + RefusedException.quote(path) + " (connect: " + x.errno() + ")");
+    }
+  }
+
+  // ---------------------------------------------------------------- runtime directory
+
+  private void sweepSockets(String runtimeDir, boolean dryRun, Found f) {
+    Handle dir;
+    try {
+      dir = NoFollowPaths.openDirectory(host, runtimeDir, OP);
+    } catch (RefusedException e) {
+      f.refused(SweepReport.Kind.DIRECTORY, runtimeDir, e.reason());
+      return;
+    } catch (FcprocException e) {
+      if (e.getCause() instanceof HostException h && h.is(Errno.ENOENT)) {
+        return;
+      }
+      f.failed(SweepReport.Kind.DIRECTORY, runtimeDir, e.getMessage());
+      return;
+    }
+    try (dir) {
+      List<DirEntry> entries;
+      try {
+        entries = host.readDir(dir);
+      } catch (HostException e) {
+        f.failed(SweepReport.Kind.DIRECTORY, runtimeDir, new FcprocException("list " + runtimeDir, e).getMessage());
+        return;
+      }
+      for (DirEntry e : entries) {
+        String path = runtimeDir + "/" + e.name();
+        try {
+          sweepSocket(dir, e.name(), path, dryRun, f);
+        } catch (RefusedException r) {
+          f.refused(SweepReport.Kind.SOCKET, path, r.reason());
+        } catch (HostException x) {
+          f.failed(SweepReport.Kind.SOCKET, path, "sweep socket " + path + ": " + x.getMessage());
+        }
+      }
+    }
+  }
+
+  private void sweepSocket(Handle dir, String name, String path, boolean dryRun, Found f)
+      throws HostException, RefusedException {
+    FileStat st;
+    try {
+      st = host.statAt(dir, name);
+    } catch (HostException e) {
+      if (e.is(Errno.ENOENT)) {
+        return;
+      }
+      throw e;
+    }
+    if (!st.is(FileType.SOCKET)) {
+      return; // not a socket: not the sweep's business
+    }
+    Handle socket;
+    try {
+      socket = host.openAt(dir, name, SOCKET);
+    } catch (HostException e) {
+      if (e.is(Errno.ENOENT) || e.is(Errno.ELOOP) || e.is(Errno.EXDEV)) {
+        return;
+      }
+      throw e;
+    }
+    try (socket) {
+      FileStat checked = host.fstat(socket);
+      if (!checked.is(FileType.SOCKET)) {
+        return;
+      }
+      if (checked.nlink() != 1) {
+        throw new RefusedException("unlink", path,
+            "the socket has " + checked.nlink() + " hard links; unlinking one would change the inode another name shows");
+      }
+      Optional<String> inUse = listening(socket, path);
+      if (inUse.isPresent()) {
+        f.alive(SweepReport.Kind.SOCKET, path, inUse.get());
+        return;
+      }
+      String why = "nobody listens on it (connect: ECONNREFUSED)";
+      if (dryRun) {
+        f.reclaimed(SweepReport.Kind.SOCKET, path, "would be unlinked: " + why);
+        return;
+      }
+      FileStat named = host.statAt(dir, name);
+      if (!named.sameInode(checked)) {
+        throw new RefusedException("unlink", path, "it was replaced during the sweep");
+      }
+      try {
+        host.unlinkAt(dir, name, false);
+      } catch (HostException e) {
+        if (e.is(Errno.ENOENT)) {
+          return;
+        }
+        throw e;
+      }
+      if (host.fstat(socket).nlink() != 0) {
+        throw new RefusedException("unlink", path, "it was renamed just before it was unlinked; what was put in its place was unlinked instead");
+      }
+      f.reclaimed(SweepReport.Kind.SOCKET, path, "unlinked: " + why);
+      log.info("sweep: unlinked stale socket {}", path);
+    }
+  }
+}
