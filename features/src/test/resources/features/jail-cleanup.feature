@@ -54,7 +54,8 @@ Feature: Cleaning up the jailer chroot
     A chroot that is a mount point cannot be renamed (EBUSY), so the adversary swaps one whose
     mounts are already gone, as after a crash.
 
-    Given a directory "/srv/jail/firecracker/vm1/root/run" owned by 1000:1000 with mode 0755
+    Given a directory "/srv/jail/firecracker/vm1" owned by 1000:1000 with mode 0755
+    And a directory "/srv/jail/firecracker/vm1/root/run" owned by 1000:1000 with mode 0755
     And the adversary swaps "/srv/jail/firecracker/vm1/root" for a symlink to "/" just before fcproc's first "mountInfo" call
     When fcproc cleans up the jailer chroot "/srv/jail/firecracker/vm1/root"
     Then the operation is refused because "it was replaced during cleanup"

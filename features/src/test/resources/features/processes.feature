@@ -7,19 +7,19 @@ Feature: Finding, stopping and killing a VM's firecracker
     And fcproc runs as root
 
   @seed:FindPID
-  Scenario: The PID is found from the API socket path on the command line
+  Scenario: The PID is the process listening on the API socket
     Given a firecracker serving the API socket "/run/fcproc/vm1.sock"
     And a firecracker serving the API socket "/run/fcproc/vm2.sock"
     When fcproc finds the PID for the API socket "/run/fcproc/vm1.sock"
     Then the PID found is that of the firecracker serving "/run/fcproc/vm1.sock"
 
   @seed:FindPID
-  Scenario: No process for the socket is an error
+  Scenario: No socket and no process for it is an error
     When fcproc finds the PID for the API socket "/run/fcproc/vm1.sock"
     Then the operation fails with "command `pgrep -n -f /run/fcproc/vm1\.sock` exited 1"
 
   @seed:ResolvePID
-  Scenario: pgrep first, then the machine's own PID, then 0
+  Scenario: The listener first, then the machine's own PID, then 0
     Given a firecracker serving the API socket "/run/fcproc/vm1.sock"
     When fcproc resolves the PID for the API socket "/run/fcproc/vm1.sock" with machine PID 4242
     Then the PID found is that of the firecracker serving "/run/fcproc/vm1.sock"
@@ -55,6 +55,21 @@ Feature: Finding, stopping and killing a VM's firecracker
     When fcproc kills the firecracker serving "/run/fcproc/vm1.sock"
     Then the operation succeeds
     And the firecracker serving "/run/fcproc/vm1.sock" is gone
+
+  @P1 @sim-only
+  Scenario: A newer process naming the API socket in its command line is never taken for the VM
+    Seed-weak: the seed's `pgrep -n -f <apiSock>` picks the newest process whose command line
+    matches, here the adversary's, so a wait or a kill would go to it. fcproc asks the kernel
+    who listens on the socket (SO_PEERCRED).
+
+    Given a firecracker serving the API socket "/run/fcproc/vm1.sock"
+    And a process "/usr/bin/sleep 1000 /run/fcproc/vm1.sock" started by uid 1000
+    When fcproc finds the PID for the API socket "/run/fcproc/vm1.sock"
+    Then the PID found is that of the firecracker serving "/run/fcproc/vm1.sock"
+    When fcproc kills the firecracker serving "/run/fcproc/vm1.sock"
+    Then the operation succeeds
+    And the firecracker serving "/run/fcproc/vm1.sock" is gone
+    And the process "/usr/bin/sleep 1000 /run/fcproc/vm1.sock" is still running
 
   @P2 @sim-only
   Scenario: A PID reused by an unrelated process counts as exited and is not killed by the wait

@@ -428,6 +428,12 @@ public final class KernelScenarioHost implements ScenarioHost {
   }
 
   @Override
+  public int startProcess(List<String> argv, Owner owner) {
+    throw new UnsupportedOperationException(
+        "starting an arbitrary command line as another uid needs the simulator (the scenario is @sim-only)");
+  }
+
+  @Override
   public void later(Duration after, Runnable action) {
     timer.schedule(() -> {
       try {

@@ -268,6 +268,12 @@ final class RecordingHostOps implements HostOps {
   }
 
   @Override
+  public List<ProcessInfo> listProcesses() throws HostException {
+    enter("listProcesses");
+    return host.listProcesses();
+  }
+
+  @Override
   public void kill(int pid, int signal) throws HostException {
     enter("kill");
     host.kill(pid, signal);

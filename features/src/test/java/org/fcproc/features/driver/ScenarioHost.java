@@ -52,6 +52,9 @@ public interface ScenarioHost {
   /** Starts a fake firecracker serving {@code apiSock}; returns its pid. */
   int firecracker(String apiSock, boolean guestObeysCtrlAltDel);
 
+  /** Starts a process with that command line as {@code owner}; returns its pid. */
+  int startProcess(List<String> argv, Owner owner);
+
   /** Runs {@code action} once {@code after} of host time has passed. */
   void later(Duration after, Runnable action);
 

@@ -49,6 +49,16 @@ public final class SimulatedScenarioHost implements ScenarioHost {
 
   @Override
   public void directory(String path, Owner owner, int mode) {
+    // Missing parents are root's, 0755, as an installer would leave them: only the directory
+    // named belongs to the owner given, so a scenario hands the adversary exactly what it says.
+    int slash = path.indexOf('/', 1);
+    while (slash > 0) {
+      String parent = path.substring(0, slash);
+      if (sim.inspect(parent).isEmpty()) {
+        sim.mkdirs(parent, 0755, 0, 0);
+      }
+      slash = path.indexOf('/', slash + 1);
+    }
     sim.mkdirs(path, mode, owner.uid(), owner.gid());
   }
 
@@ -136,6 +146,11 @@ public final class SimulatedScenarioHost implements ScenarioHost {
     sim.mkdirs(apiSock.substring(0, apiSock.lastIndexOf('/')));
     return sim.spawnFirecracker(
         apiSock, guestObeysCtrlAltDel ? GuestBehaviour.OBEYS_CTRL_ALT_DEL : GuestBehaviour.IGNORES_CTRL_ALT_DEL, 0, 0);
+  }
+
+  @Override
+  public int startProcess(List<String> argv, Owner owner) {
+    return sim.spawn(argv, argv.get(0), owner.uid(), owner.gid());
   }
 
   @Override

@@ -19,7 +19,7 @@ public final class HostSetupSteps {
 
   @Given("a host with the standard layout")
   public void standardLayout() {
-    StandardLayout.install(world.host);
+    world.arrange(StandardLayout::install);
   }
 
   @Given("fcproc runs as root")
@@ -44,77 +44,77 @@ public final class HostSetupSteps {
 
   @Given("the host allows hard links to files one does not own")
   public void protectedHardlinksOff() {
-    world.host.allowHardLinksToOthersFiles();
+    world.arrange(h -> h.allowHardLinksToOthersFiles());
   }
 
   @Given("a directory {path} owned by {owner} with mode {mode}")
   public void directory(String path, Owner owner, int mode) {
-    world.host.directory(path, owner, mode);
+    world.arrange(h -> h.directory(path, owner, mode));
   }
 
   @Given("{path} has mode {mode}")
   public void hasMode(String path, int mode) {
-    world.host.chmod(path, mode);
+    world.arrange(h -> h.chmod(path, mode));
   }
 
   @Given("a file {path} owned by {owner} with mode {mode} containing {string}")
   public void file(String path, Owner owner, int mode, String content) {
-    world.host.file(path, owner, mode, content);
+    world.arrange(h -> h.file(path, owner, mode, content));
   }
 
   @Given("a symlink {path} pointing to {path}")
   public void symlink(String path, String target) {
-    world.host.symlink(path, target);
+    world.arrange(h -> h.symlink(path, target));
   }
 
   @Given("a hard link {path} to {path}")
   public void hardLink(String path, String existing) {
-    world.host.hardLink(path, existing);
+    world.arrange(h -> h.hardLink(path, existing));
   }
 
   @Given("a socket at {path} owned by {owner} with mode {mode}")
   public void socket(String path, Owner owner, int mode) {
-    world.host.socket(path, owner, mode);
+    world.arrange(h -> h.socket(path, owner, mode));
   }
 
   @Given("a FIFO at {path} owned by {owner} with mode {mode}")
   public void fifo(String path, Owner owner, int mode) {
-    world.host.node(path, FileType.FIFO, DeviceNumber.NONE, owner, mode);
+    world.arrange(h -> h.node(path, FileType.FIFO, DeviceNumber.NONE, owner, mode));
   }
 
   @Given("a block device {path} with number {device} owned by {owner} with mode {mode}")
   public void blockDevice(String path, DeviceNumber device, Owner owner, int mode) {
-    world.host.node(path, FileType.BLOCK_DEVICE, device, owner, mode);
+    world.arrange(h -> h.node(path, FileType.BLOCK_DEVICE, device, owner, mode));
   }
 
   @Given("{path} is bind-mounted at {path}")
   public void bindMounted(String source, String target) {
-    world.host.bindMount(source, target);
+    world.arrange(h -> h.bindMount(source, target));
   }
 
   @Given("the mount at {path} is shared")
   public void shared(String path) {
-    world.host.propagation(path, Propagation.SHARED);
+    world.arrange(h -> h.propagation(path, Propagation.SHARED));
   }
 
   @Given("the mount at {path} is a slave")
   public void makeSlave(String path) {
-    world.host.propagation(path, Propagation.SLAVE);
+    world.arrange(h -> h.propagation(path, Propagation.SLAVE));
   }
 
   @Given("the mount at {path} is private")
   public void makePrivate(String path) {
-    world.host.propagation(path, Propagation.PRIVATE);
+    world.arrange(h -> h.propagation(path, Propagation.PRIVATE));
   }
 
   @Given("{path} is replaced by a symlink to {path}")
   public void replacedBySymlink(String path, String target) {
-    world.host.remove(path);
-    world.host.symlink(path, target);
+    world.arrange(h -> h.remove(path));
+    world.arrange(h -> h.symlink(path, target));
   }
 
   @Given("detaching {path} fails with {errno}")
   public void detachFails(String mountPoint, Errno errno) {
-    world.host.failDetachOf(mountPoint, errno);
+    world.arrange(h -> h.failDetachOf(mountPoint, errno));
   }
 }

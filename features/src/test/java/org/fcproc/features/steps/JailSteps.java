@@ -9,6 +9,8 @@ import java.util.ArrayList;
 import java.util.List;
 import org.fcproc.ChrootDriveSpec;
 import org.fcproc.ChrootSpec;
+import org.fcproc.Fcproc;
+import org.fcproc.FcprocException;
 import org.fcproc.features.driver.Owner;
 
 /**
@@ -59,13 +61,24 @@ public final class JailSteps {
     });
   }
 
-  @Given("a jailer chroot staged at {path} for {owner}")
-  public void staged(String chroot, Owner owner) throws Exception {
-    world.fcproc().prepareJailerChroot(spec(chroot, owner, List.of(
+  /** What "a jailer chroot staged at ..." stages: the standard layout's kernel, initrd, rootfs and vsock. */
+  static ChrootSpec standardSpec(String chroot, Owner owner) {
+    return spec(chroot, owner, List.of(
         List.of("kernel", "/var/lib/fcproc/images/vmlinux", "vmlinux"),
         List.of("initrd", "/var/lib/fcproc/images/initrd.img", "initrd.img"),
         List.of("drive", "/var/lib/fcproc/vms/vm1/rootfs.ext4", "rootfs"),
-        List.of("vsock"))));
+        List.of("vsock")));
+  }
+
+  @Given("a jailer chroot staged at {path} for {owner}")
+  public void staged(String chroot, Owner owner) {
+    world.arrange(h -> {
+      try {
+        Fcproc.create(h.as(world.caller), world.config()).prepareJailerChroot(standardSpec(chroot, owner));
+      } catch (FcprocException e) {
+        throw new IllegalStateException("arranging the host: staging " + chroot + " failed: " + e.getMessage(), e);
+      }
+    });
     assertThat(world.host.mounts().stream().filter(m -> m.mountPoint().startsWith(chroot))).hasSize(3);
   }
 

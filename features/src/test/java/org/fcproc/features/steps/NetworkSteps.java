@@ -21,17 +21,17 @@ public final class NetworkSteps {
 
   @Given("the host has a bridge {string} that is down with the address {string}")
   public void bridge(String name, String address) {
-    world.host.link(name, LinkInfo.Kind.BRIDGE, false, Optional.empty(), List.of(address));
+    world.arrange(h -> h.link(name, LinkInfo.Kind.BRIDGE, false, Optional.empty(), List.of(address)));
   }
 
   @Given("the host has a TAP {string} owned by {owner} that is down")
   public void tap(String name, Owner owner) {
-    world.host.link(name, LinkInfo.Kind.TAP, false, Optional.of(owner), List.of());
+    world.arrange(h -> h.link(name, LinkInfo.Kind.TAP, false, Optional.of(owner), List.of()));
   }
 
   @Given("the host has a veth link {string}")
   public void veth(String name) {
-    world.host.link(name, LinkInfo.Kind.VETH, false, Optional.empty(), List.of());
+    world.arrange(h -> h.link(name, LinkInfo.Kind.VETH, false, Optional.empty(), List.of()));
   }
 
   @When("fcproc ensures the bridge")

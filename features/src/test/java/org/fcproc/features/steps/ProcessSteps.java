@@ -8,6 +8,7 @@ import io.cucumber.java.en.When;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.OptionalInt;
+import org.fcproc.features.driver.Owner;
 
 /** A VM's firecracker process: finding it, stopping it, waiting for it, killing it. */
 public final class ProcessSteps {
@@ -19,12 +20,26 @@ public final class ProcessSteps {
 
   @Given("a firecracker serving the API socket {path}")
   public void firecracker(String apiSock) {
-    world.firecrackers.put(apiSock, world.host.firecracker(apiSock, true));
+    startFirecracker(apiSock, true);
   }
 
   @Given("a firecracker serving the API socket {path} whose guest ignores Ctrl-Alt-Del")
   public void stubbornFirecracker(String apiSock) {
-    world.firecrackers.put(apiSock, world.host.firecracker(apiSock, false));
+    startFirecracker(apiSock, false);
+  }
+
+  private void startFirecracker(String apiSock, boolean obeys) {
+    world.arrange(h -> {
+      int pid = h.firecracker(apiSock, obeys);
+      if (h == world.host) {
+        world.firecrackers.put(apiSock, pid);
+      }
+    });
+  }
+
+  @Given("a process {string} started by uid {int}")
+  public void process(String commandLine, int uid) {
+    world.arrange(h -> h.startProcess(Arrays.asList(commandLine.split(" ")), new Owner(uid, uid)));
   }
 
   @Given("the firecracker serving {path} exits and its PID is reused by {string}")

@@ -20,12 +20,12 @@ public final class SocketSteps {
 
   @Given("a firecracker socket at {path}")
   public void socket(String path) {
-    world.host.socket(path, Owner.ROOT, FIRECRACKER_SOCKET_MODE);
+    world.arrange(h -> h.socket(path, Owner.ROOT, FIRECRACKER_SOCKET_MODE));
   }
 
   @Given("a firecracker socket will appear at {path} after {int} ms")
   public void socketLater(String path, int ms) {
-    world.host.later(Duration.ofMillis(ms), () -> world.host.socket(path, Owner.ROOT, FIRECRACKER_SOCKET_MODE));
+    world.arrange(h -> h.later(Duration.ofMillis(ms), () -> h.socket(path, Owner.ROOT, FIRECRACKER_SOCKET_MODE)));
   }
 
   @When("fcproc ensures the socket directory")

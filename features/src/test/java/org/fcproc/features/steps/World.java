@@ -35,6 +35,9 @@ public final class World {
   String cidr = "24";
   String runtimeDir = "/run/fcproc";
 
+  /** Every arrangement made so far, in order: replayed on a fresh host for each exploration run. */
+  private final List<java.util.function.Consumer<ScenarioHost>> arrangements = new java.util.ArrayList<>();
+
   /** The fake firecracker serving each API socket, by socket path. */
   final Map<String, Integer> firecrackers = new HashMap<>();
 
@@ -43,8 +46,28 @@ public final class World {
   private List<MountState> mountsBefore;
   private long startNanos;
 
+  /**
+   * Arranges the host: applies {@code step} now and remembers it, so that an exploration can build
+   * the same host afresh for every run.
+   */
+  void arrange(java.util.function.Consumer<ScenarioHost> step) {
+    step.accept(host);
+    arrangements.add(step);
+  }
+
+  /** A fresh host of the same backend, arranged as this scenario's has been. */
+  ScenarioHost rearranged() {
+    ScenarioHost fresh = Backends.create();
+    arrangements.forEach(a -> a.accept(fresh));
+    return fresh;
+  }
+
+  Config config() {
+    return new Config(firecrackerBin, bridgeName, bridgeIp, cidr, runtimeDir);
+  }
+
   Fcproc fcproc() {
-    return Fcproc.create(host.as(caller), new Config(firecrackerBin, bridgeName, bridgeIp, cidr, runtimeDir));
+    return Fcproc.create(host.as(caller), config());
   }
 
   /** Runs an operation, recording its outcome; the first one also records the host's state. */
