@@ -130,3 +130,21 @@ Feature: Cleaning up the jailer chroot
     And "/srv/jail/firecracker/vm1/root" does not exist
     And "/etc/shadow" is a file owned by root:shadow with mode 0640
     And "/etc/shadow" has 1 link
+
+  @input
+  Scenario Outline: A bad chroot path is refused before the host is touched
+    When fcproc cleans up the jailer chroot "<chroot>"
+    Then the input is rejected with "<message>"
+    And the host is unchanged
+
+    Examples:
+      | chroot                            | message         |
+      | srv/jail/firecracker/vm1/root     | is not absolute |
+      | /srv/jail/firecracker/../vm1/root | '..' component  |
+      | /srv/jail//firecracker/vm1/root   | empty, '.' or '..' component |
+
+  @input
+  Scenario: Cleaning up / is refused
+    When fcproc cleans up the jailer chroot "/"
+    Then the operation is refused because "it is the root directory"
+    And the host is unchanged

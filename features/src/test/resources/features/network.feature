@@ -63,3 +63,18 @@ Feature: Bridge and TAP devices
       | tap with space       | 1000:1000 | contains '/', ':', white space        |
       | a-name-that-is-long  | 1000:1000 | is longer than 15 bytes               |
       | tap-vm1              | -1:1000   | uid: id is negative                   |
+
+  @input
+  Scenario Outline: A bad bridge configuration is refused before the host is touched
+    Given the configured bridge is "<name>" with the address "<ip>" and prefix length "<cidr>"
+    When fcproc ensures the bridge
+    Then the input is rejected with "<message>"
+    And the host is unchanged
+    And the link "<name>" does not exist
+
+    Examples:
+      | name     | ip          | cidr | message                          |
+      | br 0     | 172.16.0.1  | 24   | contains '/', ':', white space   |
+      | fcbr0    | 172.16.0.300| 24   | not a dotted-quad IPv4 address   |
+      | fcbr0    | 172.16.0.1  | 33   | prefix length must be 0 to 32    |
+      | fcbr0    | 172.16.0    | 24   | not a dotted-quad IPv4 address   |

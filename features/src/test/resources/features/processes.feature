@@ -101,3 +101,19 @@ Feature: Finding, stopping and killing a VM's firecracker
       | pid |
       | 0   |
       | -1  |
+
+  @input
+  Scenario Outline: Bad input to the process operations is refused before anything is signalled or sent
+    Given a firecracker serving the API socket "/run/fcproc/vm1.sock"
+    When <operation>
+    Then the input is rejected with "<message>"
+    And the firecracker serving "/run/fcproc/vm1.sock" is still running
+    And the firecracker serving "/run/fcproc/vm1.sock" did not receive Ctrl-Alt-Del
+    And the host is unchanged
+
+    Examples:
+      | operation                                                               | message                |
+      | fcproc finds the PID for the API socket "run/fcproc/vm1.sock"          | is not absolute        |
+      | fcproc sends Ctrl-Alt-Del through "/run/fcproc/../fcproc/vm1.sock"     | '..' component         |
+      | fcproc waits up to 1000 ms for the process 0 to exit                   | pid must be positive   |
+      | fcproc waits up to 0 ms for the process 4242 to exit                   | duration must be positive |

@@ -192,3 +192,26 @@ Feature: The runtime socket directory and the socket hand-off
       | run/fcproc/vm1.sock                                                                                                 | is not absolute          |
       | /run/fcproc/../vm1.sock                                                                                             | '..' component           |
       | /run/fcproc/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.sock | sun_path holds at most 107 |
+
+  @input
+  Scenario Outline: A bad runtime directory is refused before the host is touched
+    Given the configured runtime directory is "<dir>"
+    When fcproc ensures the socket directory
+    Then the input is rejected with "<message>"
+    And the host is unchanged
+
+    Examples:
+      | dir              | message          |
+      | run/fcproc       | is not absolute  |
+      | /run/../fcproc   | '..' component   |
+      |                  | path is empty    |
+
+  @input
+  Scenario: A bad path among the background hand-off's is refused before anything is waited for
+    Given a firecracker socket at "/run/fcproc/vm1.sock"
+    When fcproc hands these sockets to 1000:1000 in the background:
+      | /run/fcproc/vm1.sock |
+      | relative/vm2.sock    |
+    Then the input is rejected with "is not absolute"
+    And the host is unchanged
+    And 0 ms of host time have passed

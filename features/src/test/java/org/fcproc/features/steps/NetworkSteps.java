@@ -34,6 +34,13 @@ public final class NetworkSteps {
     world.arrange(h -> h.link(name, LinkInfo.Kind.VETH, false, Optional.empty(), List.of()));
   }
 
+  @Given("the configured bridge is {string} with the address {string} and prefix length {string}")
+  public void configuredBridge(String name, String ip, String cidr) {
+    world.bridgeName = name;
+    world.bridgeIp = ip;
+    world.cidr = cidr;
+  }
+
   @When("fcproc ensures the bridge")
   public void ensureBridge() {
     world.act(f -> {
@@ -85,6 +92,11 @@ public final class NetworkSteps {
     assertThat(l.group()).isEqualTo(OptionalInt.of(owner.gid()));
     assertThat(l.master()).isEqualTo(bridge);
     assertThat(l.up()).as("%s is up", name).isTrue();
+  }
+
+  @Then("the link {string} does not exist")
+  public void noLink(String name) {
+    assertThat(world.host.linkState(name)).as("link %s", name).isEmpty();
   }
 
   @Then("the link {string} is a veth link")

@@ -81,6 +81,14 @@ public final class ProcessSteps {
     });
   }
 
+  @When("fcproc waits up to {int} ms for the process {int} to exit")
+  public void waitForPid(int ms, int pid) {
+    world.act(f -> {
+      f.waitForExit(pid, "", Duration.ofMillis(ms));
+      return null;
+    });
+  }
+
   @When("fcproc kills the firecracker serving {path}")
   public void kill(String apiSock) {
     killPid(world.firecrackerServing(apiSock));
