@@ -35,13 +35,23 @@ final class Commands {
 
   /** Runs as root (directly or through sudo); fails on a non-zero exit. */
   CommandResult privileged(String... argv) throws FcprocException {
-    List<String> command = new ArrayList<>(argv.length + 2);
+    return succeed(privileged(List.of(argv)));
+  }
+
+  /**
+   * Runs as root (directly or through {@code sudo -n}) and returns the result whatever the exit
+   * code: for the privileged helper ({@link HelperCall}), whose exit code and answer the caller
+   * reads itself. {@code argv} goes to the host as it is — a list of arguments, never a shell
+   * line.
+   */
+  CommandResult privileged(List<String> argv) throws FcprocException {
+    List<String> command = new ArrayList<>(argv.size() + 2);
     if (!host.credentials().isRoot()) {
       command.add("sudo");
       command.add("-n");
     }
-    command.addAll(List.of(argv));
-    return succeed(exec(command));
+    command.addAll(argv);
+    return exec(command);
   }
 
   private CommandResult exec(List<String> argv) throws FcprocException {

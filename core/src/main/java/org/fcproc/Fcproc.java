@@ -31,21 +31,57 @@ public final class Fcproc {
   private final JailCleanup cleanup;
   private final Sweep sweeper;
 
-  private Fcproc(HostOps host, Config config) {
+  private final PrivilegedHelper helper;
+
+  private Fcproc(HostOps host, Config config, PrivilegedHelper helper) {
     this.host = host;
+    this.helper = helper;
     Commands commands = new Commands(host);
+    HelperCall helperCall = helper == null ? null : new HelperCall(helper, commands);
     this.network = new Networking(host, commands, config);
     this.binary = new FirecrackerBinary(host, config);
-    this.sockets = new SocketHandoff(host, commands, config);
+    this.sockets = new SocketHandoff(host, commands, config, helperCall);
     this.processes = new VmProcesses(host, commands, sockets);
-    this.staging = new JailStaging(host);
-    this.cleanup = new JailCleanup(host);
-    this.sweeper = new Sweep(host, cleanup, config);
+    this.staging = new JailStaging(host, helperCall);
+    this.cleanup = new JailCleanup(host, helperCall);
+    this.sweeper = new Sweep(host, cleanup, config, helperCall);
   }
 
-  /** The seed's {@code New}. */
+  /**
+   * The seed's {@code New}, without a privileged helper. As root every operation is made with
+   * direct syscalls. Not root (sudo mode), the socket hand-off runs the seed's
+   * {@code sudo chmod}/{@code sudo chown -h}, checked through a handle before and after but open
+   * to a race (ATTACKS S11), and staging, cleanup and the sweep refuse ("needs root"): use
+   * {@link #create(HostOps, Config, PrivilegedHelper)} for sudo mode.
+   */
   public static Fcproc create(HostOps host, Config config) {
-    return new Fcproc(Objects.requireNonNull(host, "host"), Objects.requireNonNull(config, "config"));
+    return new Fcproc(Objects.requireNonNull(host, "host"), Objects.requireNonNull(config, "config"), null);
+  }
+
+  /**
+   * The seed's {@code New}, with fcproc's own command line as the privileged helper for sudo mode
+   * (BRIEF §6.5). As root the helper is never used. When the caller is not root, each privileged
+   * file operation — the socket hand-off (of {@link #ensureSocketAccessFor},
+   * {@link #ensureSocketAccess}, {@link #ensureSocketAccessForAsync} and {@link #sendCtrlAltDel},
+   * after the socket was waited for as the caller), {@link #prepareJailerChroot},
+   * {@link #cleanupJailerChroot} and {@link #sweep} — runs as one command,
+   * {@code sudo -n <helper...> --mode root --json <subcommand> <arguments>}: the same core code as
+   * root mode, with its handles and every guard, in one root process, so there is no window
+   * between a check made as the caller and a change made as root. Its answer is mapped back: a
+   * refusal is a {@link RefusedException} with the helper's path and reason, a refused argument
+   * an {@link InvalidInputException}, anything else an {@link FcprocException} naming the command,
+   * its exit code and the helper's message. Network steps ({@code ip}) and {@link #kill} still run
+   * their commands through {@code sudo -n}, as the seed does (they follow no path). See
+   * {@link PrivilegedHelper} for what the deployment must provide.
+   */
+  public static Fcproc create(HostOps host, Config config, PrivilegedHelper helper) {
+    return new Fcproc(Objects.requireNonNull(host, "host"), Objects.requireNonNull(config, "config"),
+        Objects.requireNonNull(helper, "helper"));
+  }
+
+  /** The privileged helper of sudo mode, if this instance was given one. */
+  public java.util.Optional<PrivilegedHelper> privilegedHelper() {
+    return java.util.Optional.ofNullable(helper);
   }
 
   /** The backend this instance acts on. */
@@ -180,7 +216,7 @@ public final class Fcproc {
    * and unlinks the sockets in the runtime directory ({@link Config#runtimeDir()}) that nobody
    * listens on. When unsure whether a VM is alive, it is left alone. TAP devices are not swept.
    * Idempotent: a second sweep finds nothing to reclaim. With {@code spec.dryRun()} it only
-   * reports. Needs root. Do not run it while VMs are being staged or started under the same
+   * reports. Needs root, or sudo mode with a privileged helper. Do not run it while VMs are being staged or started under the same
    * base: a VM being staged has no process yet. See {@link Sweep} for every rule.
    *
    * @return what was reclaimed (or would be), refused with the guard's reason, left alone as

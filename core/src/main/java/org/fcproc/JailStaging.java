@@ -41,8 +41,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Staging runs as root. In sudo mode the seed shells out every step through {@code sudo};
  * fcproc does not reproduce that (it cannot be made safe: {@code chown}, {@code ln} and
- * {@code cp} follow planted symlinks) and refuses until its own privileged helper runs the
- * steps under sudo.
+ * {@code cp} follow planted symlinks). Instead, when the caller is not root and a
+ * {@link PrivilegedHelper} is configured, the whole staging runs as one command,
+ * {@code sudo -n <helper> --mode root --json jail prepare --chroot=... ...}: this same class, as
+ * root, in one process (BRIEF §6.5). Without a helper it refuses ("needs root").
  */
 final class JailStaging {
   private static final Logger log = LoggerFactory.getLogger(JailStaging.class);
@@ -52,15 +54,28 @@ final class JailStaging {
   private static final String OP = "stage jailer chroot";
 
   private final HostOps host;
+  /** The privileged helper of sudo mode, or null. */
+  private final HelperCall helper;
 
   JailStaging(HostOps host) {
+    this(host, null);
+  }
+
+  JailStaging(HostOps host, HelperCall helper) {
     this.host = host;
+    this.helper = helper;
   }
 
   void prepare(ChrootSpec s) throws FcprocException {
     if (!host.credentials().isRoot()) {
-      throw new FcprocException(
-          "stage jailer chroot " + s.chrootRoot() + ": needs root; sudo mode for staging is not implemented yet");
+      if (helper != null) {
+        helper.run(OP, s.chrootRoot(), helperArguments(s));
+        log.info("staged jailer chroot {} for {}:{} through the privileged helper", s.chrootRoot(), s.uid(), s.gid());
+        return;
+      }
+      throw new FcprocException("stage jailer chroot " + s.chrootRoot()
+          + ": needs root; give fcproc a privileged helper (Fcproc.create(host, config, helper);"
+          + " the command line does this itself in --mode sudo)");
     }
     String root = s.chrootRoot();
     try (Handle jailBase = NoFollowPaths.createDirectories(host, s.jailBaseDir(), 0755, OP);
@@ -103,6 +118,30 @@ final class JailStaging {
       }
       log.info("staged jailer chroot {} for {}:{}", root, s.uid(), s.gid());
     }
+  }
+
+  /**
+   * {@code jail prepare} arguments for the privileged helper, from the validated spec: one argv
+   * element per option, in the {@code --option=value} form, so no value is ever read as an option.
+   * A drive is {@code --drive=NAME=PATH}; the command line splits it at the first {@code =/} (the
+   * path is absolute and a name holds no {@code /}), so a name may hold {@code =}.
+   */
+  static List<String> helperArguments(ChrootSpec s) {
+    List<String> a = new java.util.ArrayList<>(List.of("jail", "prepare",
+        "--chroot=" + s.chrootRoot(), "--uid=" + s.uid(), "--gid=" + s.gid(),
+        "--firecracker=" + s.firecrackerHostPath(), "--kernel=" + s.kernelHostPath(),
+        "--kernel-name=" + s.kernelName()));
+    if (!s.initrdHostPath().isBlank()) {
+      a.add("--initrd=" + s.initrdHostPath());
+      a.add("--initrd-name=" + s.initrdName());
+    }
+    for (ChrootDriveSpec d : s.drives()) {
+      a.add("--drive=" + d.chrootName() + "=" + d.hostPath());
+    }
+    if (s.wantVsock()) {
+      a.add("--vsock");
+    }
+    return a;
   }
 
   /**

@@ -24,6 +24,11 @@ import org.slf4j.LoggerFactory;
  * <p>As root, the socket is opened {@code O_PATH|O_NOFOLLOW} in a directory reached without
  * symlinks, checked through that handle, and changed through that handle: whatever is renamed
  * or planted afterwards, the inode that was checked is the inode that changes (ATTACKS S9).
+ *
+ * <p>Not root, with a privileged helper ({@link Fcproc#create(HostOps, Config, PrivilegedHelper)}),
+ * the socket is waited for as the caller and then handed off by that same root code, run as one
+ * command under {@code sudo} (ATTACKS S11); without one, by the seed's {@code sudo chmod} and
+ * {@code sudo chown -h}, checked before and after (a race remains).
  */
 final class SocketHandoff {
   private static final Logger log = LoggerFactory.getLogger(SocketHandoff.class);
@@ -37,11 +42,18 @@ final class SocketHandoff {
   private final HostOps host;
   private final Commands commands;
   private final Config config;
+  /** The privileged helper of sudo mode, or null (then the seed's checked sudo chmod/chown). */
+  private final HelperCall helper;
 
   SocketHandoff(HostOps host, Commands commands, Config config) {
+    this(host, commands, config, null);
+  }
+
+  SocketHandoff(HostOps host, Commands commands, Config config, HelperCall helper) {
     this.host = host;
     this.commands = commands;
     this.config = config;
+    this.helper = helper;
   }
 
   /**
@@ -70,7 +82,7 @@ final class SocketHandoff {
       throws FcprocException, InterruptedException {
     validate(path, uid, gid);
     awaitPresent(path, label, timeout, interval);
-    return handOffNow(path, uid, gid);
+    return handOffNow(path, uid, gid, timeout);
   }
 
   /**
@@ -112,33 +124,58 @@ final class SocketHandoff {
     return done;
   }
 
+  /**
+   * Waits for every path (3 s in all, host time) and hands each off as soon as it is there.
+   * Every path is looked at once; those not there yet are waited for with one directory watch
+   * ({@link SocketWatch}, BRIEF §6.6): watch first, then look again, then look at a path again
+   * each time an event names it (or the event queue overflowed), at the deadline, and at the
+   * seed's 25 ms cadence only where no watch can be had. One thread, one watch, one deadline for
+   * all paths; the first error in the order they happened, or the first path not there at the
+   * deadline (the seed's messages).
+   */
   private FcprocException pollAll(List<String> paths, int uid, int gid) throws InterruptedException {
     Map<String, Boolean> pending = new LinkedHashMap<>();
     paths.forEach(p -> pending.put(p, Boolean.TRUE));
     FcprocException first = null;
     long deadline = host.nanoTime() + ASYNC_TIMEOUT.toNanos();
-    while (!pending.isEmpty()) {
-      for (String path : List.copyOf(pending.keySet())) {
-        try {
-          if (isPresent(path)) {
-            pending.remove(path);
-            handOffNow(path, uid, gid).close();
+    java.util.Set<String> toLook = new java.util.HashSet<>(pending.keySet());
+    SocketWatch watch = null;
+    try {
+      while (!pending.isEmpty()) {
+        for (String path : List.copyOf(pending.keySet())) {
+          if (!toLook.contains(path)) {
+            continue;
           }
-        } catch (FcprocException e) {
-          pending.remove(path);
-          first = first == null ? e : first;
+          try {
+            if (isPresent(path)) {
+              pending.remove(path);
+              handOffNow(path, uid, gid).close();
+            }
+          } catch (FcprocException e) {
+            pending.remove(path);
+            first = first == null ? e : first;
+          }
         }
-      }
-      if (pending.isEmpty()) {
-        break;
-      }
-      if (host.nanoTime() > deadline) {
-        for (String path : pending.keySet()) {
-          first = first == null ? new NotReadyException("firecracker socket", path) : first;
+        if (pending.isEmpty()) {
+          break;
         }
-        break;
+        if (watch == null) { // watch, then look again: a socket bound in between is not missed
+          watch = SocketWatch.start(host, pending.keySet(), ASYNC_INTERVAL);
+          toLook = new java.util.HashSet<>(pending.keySet());
+          continue;
+        }
+        if (host.nanoTime() - deadline >= 0) {
+          for (String path : pending.keySet()) {
+            first = first == null ? new NotReadyException("firecracker socket", path) : first;
+          }
+          break;
+        }
+        toLook = watch.await(pending.keySet(), deadline);
       }
-      host.sleep(ASYNC_INTERVAL);
+    } finally {
+      if (watch != null) {
+        watch.close();
+      }
     }
     return first;
   }
@@ -151,18 +188,30 @@ final class SocketHandoff {
   }
 
   /**
-   * The seed's {@code pollPath}. Divergence: it looks with {@code lstat}, not {@code stat}, so a
+   * The seed's {@code pollPath}. Divergences: it looks with {@code lstat}, not {@code stat}, so a
    * symlink planted at the socket path — dangling or not — is seen at once and refused by the
-   * checks that follow, instead of being waited on or followed.
+   * checks that follow, instead of being waited on or followed. And it does not poll (BRIEF
+   * §6.6): a socket not there at the first look is waited for with a watch on its directory
+   * ({@link SocketWatch}) — watch first, then look again, so that a socket bound in between is
+   * never missed; then a look each time an event names the socket, and at the deadline — so the
+   * hand-off goes on as soon as the socket is bound, not at the next 100 ms tick. The deadline is
+   * {@code timeout} after the start, on the host's clock, as the seed's; the timeout is reported
+   * after a last look at the deadline. {@code interval} is the cadence of the polling that
+   * remains where no watch can be had (see {@link SocketWatch}).
    */
   private void awaitPresent(String path, String label, Duration timeout, Duration interval)
       throws FcprocException, InterruptedException {
     long deadline = host.nanoTime() + timeout.toNanos();
-    while (!isPresent(path)) {
-      if (host.nanoTime() > deadline) {
-        throw new NotReadyException(label, path);
+    if (isPresent(path)) {
+      return;
+    }
+    try (SocketWatch watch = SocketWatch.start(host, List.of(path), interval)) {
+      while (!isPresent(path)) {
+        if (host.nanoTime() - deadline >= 0) {
+          throw new NotReadyException(label, path);
+        }
+        watch.await(List.of(path), deadline);
       }
-      host.sleep(interval);
     }
   }
 
@@ -178,8 +227,21 @@ final class SocketHandoff {
     }
   }
 
+  /** The hand-off of a path that is present (the async hand-off's: a helper waits 3 s at most). */
   private Handle handOffNow(String path, int uid, int gid) throws FcprocException {
-    return host.credentials().isRoot() ? handOffAsRoot(path, uid, gid) : handOffWithSudo(path, uid, gid);
+    return handOffNow(path, uid, gid, ASYNC_TIMEOUT);
+  }
+
+  /**
+   * Root: through handles ({@link #handOffAsRoot}). Not root: through the privileged helper when
+   * there is one ({@link #handOffThroughHelper}, which may wait {@code helperWait} for the socket
+   * as root), else the seed's checked {@code sudo chmod}/{@code chown} ({@link #handOffWithSudo}).
+   */
+  private Handle handOffNow(String path, int uid, int gid, Duration helperWait) throws FcprocException {
+    if (host.credentials().isRoot()) {
+      return handOffAsRoot(path, uid, gid);
+    }
+    return helper != null ? handOffThroughHelper(path, uid, gid, helperWait) : handOffWithSudo(path, uid, gid);
   }
 
   /**
@@ -232,13 +294,50 @@ final class SocketHandoff {
   }
 
   /**
+   * Sudo mode with a privileged helper (BRIEF §6.5, ATTACKS S11 closed): the whole hand-off is one
+   * command, {@code sudo -n <helper> --mode root --json socket chown --uid=U --gid=G
+   * --timeout=<wait> -- PATH}, which runs {@link #handOffAsRoot} as root — the socket's directory
+   * reached without symlinks, the socket opened {@code O_PATH|O_NOFOLLOW}, checked to be a unix
+   * socket with one link, and changed through that same handle. The check and the change are
+   * made by one root process on one handle, so a symlink planted at the path, before or during
+   * the call, is refused (exit 3 → {@link RefusedException} with the helper's path and reason)
+   * and never followed.
+   *
+   * <p>Afterwards the caller opens the socket itself ({@link #openChecked}, as in root mode) for
+   * the handle this method returns ({@link VmProcesses#sendCtrlAltDel} talks through it), and
+   * checks that it is what the helper left: owner {@code uid:gid}, mode 0600. Something else —
+   * the socket was replaced in the meantime — is refused; nothing was changed as root on it.
+   */
+  private Handle handOffThroughHelper(String path, int uid, int gid, Duration wait) throws FcprocException {
+    String op = "hand off socket";
+    long ms = Math.max(1, wait.toMillis());
+    helper.run(op, path, List.of("socket", "chown", "--uid=" + uid, "--gid=" + gid, "--timeout=" + ms + "ms", "--", path));
+    Handle socket = openChecked(path, op);
+    try {
+      FileStat st = host.fstat(socket);
+      if (st.uid() != uid || st.gid() != gid || st.mode() != SOCKET_MODE) {
+        throw new RefusedException(op, path, "it was replaced after the privileged helper handed it off (now "
+            + st.uid() + ":" + st.gid() + " mode " + st.octalMode() + ")");
+      }
+      log.info("socket {} handed to {}:{} mode 0600 by the privileged helper", path, uid, gid);
+      return socket;
+    } catch (HostException e) {
+      socket.close();
+      throw new FcprocException(e.call() + " " + path, e);
+    } catch (RefusedException e) {
+      socket.close();
+      throw e;
+    }
+  }
+
+  /**
    * The seed's sudo branch: {@code sudo chmod 600 PATH}, then {@code sudo chown -h uid:gid PATH}.
+   * Used only in sudo mode without a privileged helper ({@link Fcproc#create(HostOps, Config)}).
    *
    * <p>Divergence (ATTACKS S11): {@code chmod(1)} follows a symlink, so the socket is first
    * checked through an {@code O_PATH|O_NOFOLLOW} handle, and checked again afterwards to be the
    * same inode. This narrows the seed's hole to a race between the check and the command; it
-   * closes fully only when the privileged step runs through fcproc's own helper under sudo (the
-   * attack-catalogue issue).
+   * closes fully only with a privileged helper ({@link #handOffThroughHelper}).
    */
   private Handle handOffWithSudo(String path, int uid, int gid) throws FcprocException {
     FileStat before = checkedSocket(path);

@@ -129,4 +129,13 @@ public interface LibC {
 
   @SaveError
   int if_nametoindex(String name);
+
+  // ---- inotify(7) (InotifyWatch)
+
+  @SaveError
+  int inotify_init1(int flags);
+
+  /** {@code inotify_add_watch(fd, path, mask)}; {@code path} is {@code /proc/self/fd/N}. */
+  @SaveError
+  int inotify_add_watch(int fd, String path, int mask);
 }

@@ -996,4 +996,15 @@ public final class LinuxHost implements HostOps {
     LOG.debug("listProcesses -> {} processes", out.size());
     return out;
   }
+
+  /**
+   * {@link HostOps#watch}: inotify through jnr-ffi ({@link InotifyWatch}); a directory is added
+   * by {@code inotify_add_watch} of its handle's {@code /proc/self/fd/N}, once {@code statfs} said
+   * {@code /proc} is procfs, so the watch is on the inode the handle pins, never on what a path
+   * names later. (Appended for the socket watch.)
+   */
+  @Override
+  public org.fcproc.host.DirectoryWatch watch() throws HostException {
+    return InotifyWatch.open(n, dir -> procSelfFd(fd(dir, "inotify_add_watch"), "inotify_add_watch"));
+  }
 }

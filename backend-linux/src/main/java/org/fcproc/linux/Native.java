@@ -218,4 +218,18 @@ final class Native {
   static String procFd(int fd) {
     return "/proc/self/fd/" + fd;
   }
+
+  // ---- inotify(7), linux/inotify.h (the same on x86_64 and aarch64)
+  static final int IN_CLOEXEC = O_CLOEXEC;
+  static final int IN_NONBLOCK = O_NONBLOCK;
+  static final int IN_CREATE = 0x100;
+  static final int IN_MOVED_TO = 0x80;
+  static final int IN_DELETE_SELF = 0x400;
+  static final int IN_MOVE_SELF = 0x800;
+  static final int IN_UNMOUNT = 0x2000;
+  static final int IN_Q_OVERFLOW = 0x4000;
+  static final int IN_IGNORED = 0x8000;
+  static final int IN_ONLYDIR = 0x1000000;
+  /** {@code sizeof(struct inotify_event)} without the name: wd, mask, cookie, len. */
+  static final int INOTIFY_EVENT_SIZE = 16;
 }

@@ -332,4 +332,10 @@ final class Caller implements HostOps {
   public String toString() {
     return "sim view uid " + creds.euid();
   }
+
+  /** {@code inotify_init1}: a {@link SimWatch} of this view, through the choke point. */
+  @Override
+  public org.fcproc.host.DirectoryWatch watch() throws HostException {
+    return host.call(creds, "watch", List.of(), "", op -> new SimWatch(host, creds));
+  }
 }

@@ -31,6 +31,8 @@ final class Inode {
   ApiServer listener;
   /** Open handles on this inode: its bytes survive the last unlink while one remains. */
   int openCount;
+  /** The inotify instances watching this inode ({@link SimWatch}), or null when none. */
+  java.util.List<SimWatch> watches;
 
   Inode(Superblock sb, long ino, FileType type, int mode, int uid, int gid, DeviceNumber rdev, String linkTarget) {
     this.sb = sb;
@@ -58,8 +60,22 @@ final class Inode {
     return null;
   }
 
-  /** Enters {@code child} under {@code name}, keeping link counts as ext4 does. */
+  /** Enters {@code child} under {@code name}, keeping link counts as ext4 does; a watch of this
+   *  directory hears IN_CREATE. */
   void attach(String name, Inode child) {
+    link(name, child);
+    raise(org.fcproc.host.WatchEvent.Kind.CREATE, name);
+  }
+
+  /** {@link #attach} for a rename into this directory: a watch hears IN_MOVED_TO, and a watch of
+   *  the moved inode IN_MOVE_SELF. */
+  void moveIn(String name, Inode child) {
+    link(name, child);
+    raise(org.fcproc.host.WatchEvent.Kind.MOVED_TO, name);
+    child.raise(org.fcproc.host.WatchEvent.Kind.MOVE_SELF, "");
+  }
+
+  private void link(String name, Inode child) {
     entries.put(name, child);
     child.nlink++;
     if (child.isDir()) {
@@ -71,6 +87,19 @@ final class Inode {
 
   /** Removes the entry {@code name}, which must exist; returns the inode it named. */
   Inode detach(String name) {
+    Inode child = unlink(name);
+    if (child.isDir()) {
+      child.goneIfUnused();
+    }
+    return child;
+  }
+
+  /** {@link #detach} of an entry about to be entered elsewhere ({@link #moveIn}): it is not gone. */
+  Inode detachForMove(String name) {
+    return unlink(name);
+  }
+
+  private Inode unlink(String name) {
     Inode child = entries.remove(name);
     child.nlink--;
     if (child.isDir()) {
@@ -78,6 +107,29 @@ final class Inode {
       nlink--;
     }
     return child;
+  }
+
+  /** Tells the watches of this inode that {@code kind} happened ({@code name} in it, or itself). */
+  void raise(org.fcproc.host.WatchEvent.Kind kind, String name) {
+    if (watches != null) {
+      for (SimWatch w : java.util.List.copyOf(watches)) {
+        w.raise(this, kind, name);
+      }
+    }
+  }
+
+  /**
+   * A removed directory that no handle holds any more: its watches hear IN_DELETE_SELF, then
+   * IN_IGNORED, and end (on Linux an open descriptor keeps the dentry, and with it these events,
+   * until it is closed).
+   */
+  void goneIfUnused() {
+    if (watches != null && isDir() && nlink <= 0 && openCount == 0) {
+      raise(org.fcproc.host.WatchEvent.Kind.DELETE_SELF, "");
+      for (SimWatch w : java.util.List.copyOf(watches)) {
+        w.ignore(this);
+      }
+    }
   }
 
   /** Whether {@code this} directory is {@code other} or one of its descendants. */

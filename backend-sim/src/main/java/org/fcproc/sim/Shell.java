@@ -8,13 +8,16 @@ import org.fcproc.host.CommandResult;
 import org.fcproc.host.Credentials;
 import org.fcproc.host.Errno;
 import org.fcproc.host.HostException;
+import org.fcproc.host.HostOps;
 import org.fcproc.host.LinkInfo;
 
 /**
  * The few commands fcproc runs, interpreted against the model with the caller's permissions:
  * {@code ip} (link, addr, tuntap), {@code pgrep}, {@code kill}, {@code chmod}, {@code chown},
  * and {@code sudo} in front of any of them (passwordless, so it simply runs the rest as root).
- * Anything else exits 127 as a shell reports a command it cannot find.
+ * A command a test installed ({@link SimHost#installCommand}) is looked up first, by its exact
+ * argv[0], after any {@code sudo} prefix. Anything else exits 127 as a shell reports a command it
+ * cannot find.
  *
  * <p>{@code pgrep -f} matches a Java regular expression ({@code Matcher.find}) against the
  * command line, argv joined by spaces; procps uses POSIX extended regexps, which agree with
@@ -52,6 +55,11 @@ final class Shell {
     }
     String cmd = argv.get(0);
     List<String> args = argv.subList(1, argv.size());
+    java.util.Optional<SimCommand> installed = host.installedCommand(cmd);
+    if (installed.isPresent()) {
+      runInstalled(installed.get(), argv, access, out);
+      return;
+    }
     switch (cmd) {
       case "sudo" -> {
         List<String> rest = new ArrayList<>(args);
@@ -67,6 +75,20 @@ final class Shell {
       case "chown", "/bin/chown", "/usr/bin/chown" -> chown(args, access, out);
       default -> out.fail(127, cmd + ": command not found");
     }
+  }
+
+  /** An installed command ({@link SimHost#installCommand}): its handler, as its own process. */
+  private void runInstalled(SimCommand command, List<String> argv, Access access, Out out) {
+    List<String> own = List.copyOf(argv);
+    HostOps asCaller = host.as(access.credentials());
+    CommandResult r = host.outsideCall(() -> command.run(own, asCaller));
+    if (r == null) {
+      out.fail(1, argv.get(0) + ": the installed command returned no result");
+      return;
+    }
+    out.code = r.exitCode();
+    out.stdout.append(r.stdout());
+    out.stderr.append(r.stderr());
   }
 
   // ---------------------------------------------------------------- ip

@@ -83,6 +83,7 @@ public final class SimHost implements HostOps {
   private final List<Fault> faults = new ArrayList<>();
   private final List<JournalEntry> journal = new ArrayList<>();
   private final Map<Integer, ApiServer> servers = new TreeMap<>();
+  private final Map<String, SimCommand> commands = new java.util.concurrent.ConcurrentHashMap<>();
   private long nextIndex = 1;
   private int depth;
 
@@ -367,6 +368,55 @@ public final class SimHost implements HostOps {
 
   void advanceClock(Duration d) {
     clock.advance(d.toNanos());
+  }
+
+  /**
+   * Installs a command: from now on a {@link HostOps#run} whose argv[0] is exactly
+   * {@code program} — directly, or after {@code sudo} and its options — runs {@code handler}
+   * instead of the built-in commands (which it may shadow). The handler gets the argv without the
+   * {@code sudo} prefix and a view of this host with the command's credentials (root under
+   * {@code sudo}). No file needs to exist at {@code program}: commands are found by name, as the
+   * built-in ones are. Replaces a command installed under the same name.
+   *
+   * <p>The handler runs as a process of its own would: outside the host lock and the choke point
+   * of the {@code run} call, so that its own host calls are top-level calls (hooked, faulted,
+   * journaled before the {@code run} entry) when that {@code run} was one. See {@link SimCommand}.
+   */
+  public void installCommand(String program, SimCommand handler) {
+    if (program == null || program.isEmpty()) {
+      throw new IllegalArgumentException("program is empty");
+    }
+    commands.put(program, java.util.Objects.requireNonNull(handler, "handler"));
+  }
+
+  /** Removes an installed command; the built-in one of that name, if any, is back. */
+  public void uninstallCommand(String program) {
+    commands.remove(program);
+  }
+
+  Optional<SimCommand> installedCommand(String program) {
+    return Optional.ofNullable(commands.get(program));
+  }
+
+  /**
+   * Runs {@code body} (an installed command's process) outside the choke point of the call that
+   * is running it: when that call is a top-level call (depth 1, the lock held once by this
+   * thread), the lock is released and the depth reset for the body's duration, so the body's own
+   * calls are top-level calls; otherwise (the {@code run} came from a hook or an event) the body
+   * runs nested, as every call made inside a call does.
+   */
+  <T> T outsideCall(Supplier<T> body) {
+    if (depth != 1 || !lock.isHeldByCurrentThread() || lock.getHoldCount() != 1) {
+      return body.get();
+    }
+    depth = 0;
+    lock.unlock();
+    try {
+      return body.get();
+    } finally {
+      lock.lock();
+      depth = 1;
+    }
   }
 
   // ================================================================ internals for the views
@@ -1226,5 +1276,25 @@ public final class SimHost implements HostOps {
   @Override
   public String toString() {
     return "SimHost(" + credentials + ")";
+  }
+
+  // ================================================================ directory watches (inotify)
+
+  /** {@link HostOps#watch}: an inotify instance of this host ({@link SimWatch}). */
+  @Override
+  public org.fcproc.host.DirectoryWatch watch() throws HostException {
+    return self.watch();
+  }
+
+  /**
+   * Advances virtual time by at most {@code timeout}, firing what falls due, until {@code done}
+   * holds after an event; returns whether it did. Called under the lock, by a waiting
+   * {@link SimWatch#next}.
+   */
+  boolean advanceClockUntil(Duration timeout, java.util.function.BooleanSupplier done) {
+    if (done.getAsBoolean()) {
+      return true;
+    }
+    return clock.advanceUntil(clock.nanoTime() + Math.max(0, timeout.toNanos()), done);
   }
 }

@@ -229,6 +229,7 @@ final class Vfs {
     h.loc.mount().openHandles--;
     h.loc.inode().openCount--;
     releaseIfUnused(h.loc.inode());
+    h.loc.inode().goneIfUnused();
   }
 
   FileStat fstat(Op op, Handle h) throws HostException {
@@ -263,6 +264,10 @@ final class Vfs {
     }
     if (!op.access().may(i, 4)) {
       throw op.fail(Errno.EACCES, "no read permission on the directory");
+    }
+    if (i.nlink == 0) {
+      // iterate_dir: a directory already removed (IS_DEADDIR) lists as ENOENT, not as empty.
+      throw op.fail(Errno.ENOENT, "the directory was removed");
     }
     List<DirEntry> out = new ArrayList<>();
     for (Map.Entry<String, Inode> e : i.entries.entrySet()) {
@@ -491,6 +496,10 @@ final class Vfs {
       }
       fromParent.entries.put(a.name(), dst);
       toParent.entries.put(b.name(), src);
+      toParent.raise(org.fcproc.host.WatchEvent.Kind.MOVED_TO, b.name());
+      fromParent.raise(org.fcproc.host.WatchEvent.Kind.MOVED_TO, a.name());
+      src.raise(org.fcproc.host.WatchEvent.Kind.MOVE_SELF, "");
+      dst.raise(org.fcproc.host.WatchEvent.Kind.MOVE_SELF, "");
       if (fromParent != toParent) {
         if (src.isDir()) {
           src.parent = toParent;
@@ -518,8 +527,8 @@ final class Vfs {
       toParent.detach(b.name());
       releaseIfUnused(dst);
     }
-    fromParent.detach(a.name());
-    toParent.attach(b.name(), src);
+    fromParent.detachForMove(a.name());
+    toParent.moveIn(b.name(), src);
   }
 
   /**

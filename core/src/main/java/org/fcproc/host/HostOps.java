@@ -213,4 +213,21 @@ public interface HostOps {
 
   /** Sleeps on the host's clock: the simulator advances virtual time, firing what is due. */
   void sleep(Duration duration) throws InterruptedException;
+
+  // ---------------------------------------------------------------- watching directories
+
+  /**
+   * {@code inotify_init1(IN_CLOEXEC|IN_NONBLOCK)}: a new, empty {@link DirectoryWatch}; add
+   * directories to it by handle ({@code inotify_add_watch} of {@code /proc/self/fd/N}), then wait
+   * for entries created or moved into them in host time (inotify(7)). Core waits for
+   * Firecracker's sockets this way instead of polling (BRIEF §6.6) and falls back to polling when
+   * a watch cannot be had.
+   *
+   * <p>The default is a host with no inotify: ENOSYS, so a {@code HostOps} that does not offer
+   * watches (a wrapper, a test double) still works, by polling.
+   *
+   * @throws HostException ENOSYS without inotify; EMFILE past {@code fs.inotify.max_user_instances}
+   *     or the process's descriptor limit; ENOMEM
+   */
+  DirectoryWatch watch() throws HostException;
 }

@@ -24,7 +24,10 @@ import org.fcproc.host.ProcessInfo;
  *       the effective uid ({@link Credentials#isRoot()}), as the seed does with
  *       {@code os.Geteuid()}. To take the sudo path while root, the credentials core sees say
  *       "not root" (effective uid {@value #NOT_ROOT_EUID}, nobody); the real uid and gid, which
- *       core uses as default owners, are the real ones. The process itself keeps root.
+ *       core uses as default owners, are the real ones. The process itself keeps root. Core
+ *       then takes sudo mode's privileged-helper path ({@link Session}): {@code sudo -n} of this
+ *       command line in {@code --mode root}, which works as root wherever {@code sudo} is
+ *       installed.
  *   <li><b>{@code pgrep -n -f PATTERN} must not find fcproc itself.</b> {@code pgrep} leaves out
  *       only its own process, and this command line holds the very path it looks for
  *       ({@code fcproc vm pid --api-sock PATH}), so {@code -n} would pick the fcproc JVM (or the
@@ -40,15 +43,26 @@ final class CliHost implements InvocationHandler {
 
   private final HostOps delegate;
   private final boolean sudoWhileRoot;
+  private final boolean fixPgrep;
 
-  private CliHost(HostOps delegate, boolean sudoWhileRoot) {
+  private CliHost(HostOps delegate, boolean sudoWhileRoot, boolean fixPgrep) {
     this.delegate = delegate;
     this.sudoWhileRoot = sudoWhileRoot;
+    this.fixPgrep = fixPgrep;
   }
 
   static HostOps wrap(HostOps delegate, boolean sudoWhileRoot) {
+    return wrap(delegate, sudoWhileRoot, true);
+  }
+
+  /**
+   * @param fixPgrep adjustment 2, for the real host only: on another backend (a simulated host
+   *     given to {@link Main#run(HostOps, String[], java.io.PrintStream, java.io.PrintStream)})
+   *     this JVM's pids mean nothing
+   */
+  static HostOps wrap(HostOps delegate, boolean sudoWhileRoot, boolean fixPgrep) {
     return (HostOps) Proxy.newProxyInstance(
-        HostOps.class.getClassLoader(), new Class<?>[] {HostOps.class}, new CliHost(delegate, sudoWhileRoot));
+        HostOps.class.getClassLoader(), new Class<?>[] {HostOps.class}, new CliHost(delegate, sudoWhileRoot, fixPgrep));
   }
 
   @Override
@@ -60,7 +74,7 @@ final class CliHost implements InvocationHandler {
         }
         break;
       case "run":
-        if (method.getParameterCount() == 1 && args[0] instanceof List<?> argv && isNewestPgrep(argv)) {
+        if (fixPgrep && method.getParameterCount() == 1 && args[0] instanceof List<?> argv && isNewestPgrep(argv)) {
           return newestPgrep(argv);
         }
         break;

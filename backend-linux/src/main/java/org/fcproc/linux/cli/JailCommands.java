@@ -7,12 +7,15 @@ import org.fcproc.ChrootSpec;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code fcproc jail ...}: the jailer chroot. Root mode only. */
+/**
+ * {@code fcproc jail ...}: the jailer chroot. As root directly; in sudo mode core runs the same
+ * subcommand as {@code sudo -n <this fcproc> --mode root --json jail ...} (the privileged helper).
+ */
 final class JailCommands {
   private JailCommands() {}
 
   @Command(name = "jail", mixinStandardHelpOptions = true, footer = FcprocCommand.EXIT_CODES,
-      description = "The jailer chroot (needs root).",
+      description = "The jailer chroot (root; in sudo mode through sudo -n of this fcproc in --mode root).",
       subcommands = {Jail.Prepare.class, Jail.Cleanup.class})
   static final class Jail {
 

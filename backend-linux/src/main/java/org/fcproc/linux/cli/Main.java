@@ -5,6 +5,8 @@ import java.io.PrintWriter;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.fcproc.PrivilegedHelper;
+import org.fcproc.host.HostOps;
 import picocli.CommandLine;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParseResult;
@@ -37,10 +39,46 @@ public final class Main {
     System.exit(code);
   }
 
-  /** Runs one command line; returns its exit code. */
+  /**
+   * Runs one command line on the real host: the Linux host is made on first use (so
+   * {@code --help} and usage errors never load native code); in sudo mode the privileged helper is
+   * this command line itself ({@link SelfHelper}).
+   */
   static int run(String[] args, PrintStream out, PrintStream err) {
+    return run(Session.Backend.linux(), args, out, err);
+  }
+
+  /**
+   * Runs one command line in this JVM against {@code host} — the real command-line code (parsing,
+   * modes, the subcommands, {@code --json}, exit codes) on any backend, e.g. a simulated host in a
+   * test. {@code --mode root} requires {@code host} to say it is root; {@code --mode sudo}, or
+   * {@code auto} when it is not root, takes the privileged-helper path of core, with this command
+   * line as the helper ({@link SelfHelper}). Nothing is written to {@link System#out}.
+   *
+   * @return the exit code ({@link ExitCodes})
+   */
+  public static int run(HostOps host, String[] args, PrintStream out, PrintStream err) {
+    return run(Session.Backend.of(host, null), args, out, err);
+  }
+
+  /**
+   * {@link #run(HostOps, String[], PrintStream, PrintStream)} with {@code helper} as the privileged
+   * helper of sudo mode instead of this JVM's own command line — for a test host on which the
+   * helper is a command installed under another name.
+   */
+  public static int run(HostOps host, PrivilegedHelper helper, String[] args, PrintStream out, PrintStream err) {
+    return run(Session.Backend.of(host, java.util.Objects.requireNonNull(helper, "helper")), args, out, err);
+  }
+
+  private static int run(Session.Backend backend, String[] args, PrintStream out, PrintStream err) {
     FcprocCommand root = new FcprocCommand();
     CommandLine cl = new CommandLine(root);
+    // No @file expansion: this command line is also the privileged helper run under sudo, and
+    // root must not read a file the caller names on its behalf (nor echo it in a parse error).
+    cl.setExpandAtFiles(false);
+    // An option's value may begin with '-' (a chroot name "-vmlinux" is a valid file name): core
+    // passes values attached, --kernel-name=-vmlinux, and they must not be taken for options.
+    cl.setAllowOptionsAsOptionParameters(true);
     cl.setOut(new PrintWriter(out, true));
     cl.setErr(new PrintWriter(err, true));
     boolean jsonRequested = jsonRequested(args);
@@ -68,7 +106,7 @@ public final class Main {
       default -> "DEBUG";
     });
 
-    Session session = new Session(root.mode, root.config);
+    Session session = new Session(root.mode, root.config, backend);
     try {
       Result r = action.run(session);
       if (root.json) {

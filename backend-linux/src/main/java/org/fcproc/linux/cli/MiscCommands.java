@@ -47,7 +47,7 @@ final class MiscCommands {
             + " refused something (see \"refused\"; it was left as it was). See fcproc --help."
       },
       description = {
-          "The orphan sweep (needs root): each <firecracker base>/<id> is a VM of the jailer's "
+          "The orphan sweep (root; in sudo mode through sudo -n of this fcproc in --mode root): each <firecracker base>/<id> is a VM of the jailer's "
               + "layout, its chroot <id>/root. A VM no live process belongs to (none runs from "
               + "<id>/, names <id> on its command line or has --id <id>; no socket under the "
               + "chroot has a listener) is reclaimed: its chroot through the guarded cleanup of "

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.Optional;
 import org.fcproc.Config;
 import org.fcproc.Fcproc;
+import org.fcproc.PrivilegedHelper;
 import org.fcproc.host.HostOps;
 import org.fcproc.linux.LinuxHost;
 import org.slf4j.Logger;
@@ -12,16 +13,48 @@ import org.slf4j.LoggerFactory;
 /**
  * One run of the command line: the global options, the configuration they name, and the host,
  * made on first use (so {@code --help} and usage errors never load native code).
+ *
+ * <p><b>Sudo mode</b> ({@code --mode sudo}, or {@code auto} when not root) hands core a
+ * {@link PrivilegedHelper}: this command line itself ({@link SelfHelper}, or the one a test
+ * gave), so each privileged file operation runs as {@code sudo -n <this command> --mode root
+ * --json <subcommand> ...} — root mode's code, in one root process (BRIEF §6.5, ATTACKS S11).
  */
 final class Session {
+  private static final Logger log = LoggerFactory.getLogger(Session.class);
+
+  /**
+   * Where the host comes from: the real Linux host (made on first use, with the command line's
+   * {@code pgrep} fix, {@link CliHost}), or a host given by the caller of
+   * {@link Main#run(HostOps, String[], java.io.PrintStream, java.io.PrintStream)}.
+   *
+   * @param given the host, or null for the Linux host
+   * @param helper the privileged helper of sudo mode, or null for this command line itself
+   */
+  record Backend(HostOps given, PrivilegedHelper helper) {
+    static Backend linux() {
+      return new Backend(null, null);
+    }
+
+    static Backend of(HostOps host, PrivilegedHelper helper) {
+      return new Backend(java.util.Objects.requireNonNull(host, "host"), helper);
+    }
+  }
+
   private final Mode mode;
   private final Path configFile;
+  private final Backend backend;
   private Config config;
   private HostOps host;
+  private Optional<PrivilegedHelper> helper;
 
   Session(Mode mode, Path configFile) {
+    this(mode, configFile, Backend.linux());
+  }
+
+  Session(Mode mode, Path configFile, Backend backend) {
     this.mode = mode;
     this.configFile = configFile;
+    this.backend = backend;
   }
 
   /** The defaults, then the {@code --config} file. Options are applied by each command. */
@@ -30,6 +63,12 @@ final class Session {
       if (configFile == null) {
         config = ConfigFile.DEFAULTS;
       } else {
+        if (System.getenv("SUDO_UID") != null) {
+          // Run through sudo (as fcproc's privileged helper, or by hand), a config file would be
+          // read by root on behalf of a user who may not read it, and a parse error would echo
+          // a line of it. Under sudo the configuration comes from options only.
+          throw CliException.usage("--config is not accepted under sudo: give the values as options");
+        }
         try {
           config = ConfigFile.read(configFile, ConfigFile.DEFAULTS);
         } catch (ConfigFile.BadConfigException e) {
@@ -40,34 +79,66 @@ final class Session {
     return config;
   }
 
-  /** The Linux host, checked against {@code --mode}. */
+  /** The host, checked against {@code --mode}. */
   HostOps host() throws CliException {
     if (host == null) {
-      Optional<String> cause = LinuxHost.unavailabilityCause();
-      if (cause.isPresent()) {
-        throw new CliException(ExitCodes.FAILED, "unavailable", "the Linux backend cannot run here: " + cause.get());
+      HostOps base;
+      if (backend.given() != null) {
+        base = backend.given();
+      } else {
+        Optional<String> cause = LinuxHost.unavailabilityCause();
+        if (cause.isPresent()) {
+          throw new CliException(ExitCodes.FAILED, "unavailable", "the Linux backend cannot run here: " + cause.get());
+        }
+        base = LinuxHost.create();
       }
-      LinuxHost linux = LinuxHost.create();
-      boolean root = linux.credentials().isRoot();
+      boolean root = base.credentials().isRoot();
       if (mode == Mode.root && !root) {
         throw new CliException(ExitCodes.FAILED, "mode",
-            "--mode root: not running as root (effective uid " + linux.credentials().euid()
+            "--mode root: not running as root (effective uid " + base.credentials().euid()
                 + "); run as root, or use --mode sudo");
       }
       boolean sudoWhileRoot = mode == Mode.sudo && root;
-      Logger log = LoggerFactory.getLogger(Session.class);
       log.info("mode {}: {}", mode, root && !sudoWhileRoot ? "direct syscalls as root" : "privileged steps through sudo -n");
-      host = CliHost.wrap(linux, sudoWhileRoot);
+      boolean linux = backend.given() == null;
+      host = linux || sudoWhileRoot ? CliHost.wrap(base, sudoWhileRoot, linux) : base;
     }
     return host;
   }
 
+  /**
+   * Core for this run. As root (root mode): direct syscalls. Not root (sudo mode): with the
+   * privileged helper, so staging, cleanup, the sweep and the socket hand-off run as root mode's
+   * code under {@code sudo}; when no helper can be found ({@link SelfHelper} cannot tell how this
+   * JVM was started), without one — those operations then refuse, saying so.
+   */
   Fcproc fcproc(Config c) throws CliException {
-    return Fcproc.create(host(), c);
+    HostOps h = host();
+    if (h.credentials().isRoot()) {
+      return Fcproc.create(h, c);
+    }
+    Optional<PrivilegedHelper> p = helper();
+    return p.isPresent() ? Fcproc.create(h, c, p.get()) : Fcproc.create(h, c);
   }
 
   Fcproc fcproc() throws CliException {
     return fcproc(config());
+  }
+
+  private Optional<PrivilegedHelper> helper() {
+    if (helper == null) {
+      if (backend.helper() != null) {
+        helper = Optional.of(backend.helper());
+      } else {
+        helper = SelfHelper.discover();
+        if (helper.isEmpty()) {
+          log.warn("sudo mode: cannot tell how this JVM was started, so there is no privileged helper;"
+              + " jail prepare/cleanup and sweep will refuse");
+        }
+      }
+      helper.ifPresent(p -> log.info("sudo mode: privileged helper `sudo -n {} --mode root --json ...`", p));
+    }
+    return helper;
   }
 
   /** A copy of the configuration with some fields replaced (null keeps the field). */

@@ -163,12 +163,77 @@ class CliJailIT {
     assertThat(Jar.exists(scratch.path("jail"))).isFalse();
   }
 
+  /** {@code command -v sudo}: whether sudo is installed here. */
+  private static boolean sudoInstalled() throws IOException, InterruptedException {
+    return Jar.sh("sh", "-c", "command -v sudo").startsWith("exit 0\n");
+  }
+
+  /**
+   * {@code --mode sudo} as root: core takes sudo mode's path, with the jar itself as the
+   * privileged helper — {@code sudo -n <java> -jar fcproc.jar --mode root --json jail prepare ...}
+   * — which root may run wherever sudo is installed. Without sudo it cannot: skipped, saying so
+   * (the failure it gives then is checked by {@link #sudoModeWithoutSudoFailsNamingTheHelper}).
+   */
   @Test
-  void jailNeedsRootMode() {
+  void sudoModeStagesAndCleansUpThroughItselfAsTheHelper() throws Exception {
+    if (!sudoInstalled()) {
+      String reason = "sudo is not installed (`command -v sudo` found nothing): --mode sudo cannot run"
+          + " `sudo -n java -jar fcproc.jar --mode root ...` here";
+      System.err.println("SKIPPED CliJailIT.sudoModeStagesAndCleansUpThroughItselfAsTheHelper: " + reason);
+      org.junit.jupiter.api.Assumptions.abort(reason);
+    }
+    Path root = chroot("vm-sudo");
+    Jar.Run r = Jar.run(prepareArgs(root, "--mode", "sudo", "--json", "-v")).expect(0);
+    assertThat(r.json()).containsEntry("ok", true).containsEntry("chroot", root.toString());
+    assertThat(r.err()).contains("privileged helper", "--mode root --json");
+    assertThat(Files.isSameFile(root.resolve("vmlinux"), kernel)).isTrue();
+    assertThat(Kernel.mountLine(root)).as("self-bind").isNotNull();
+    Jar.run("--mode", "sudo", "jail", "cleanup", "--chroot", root.toString()).expect(0);
+    assertThat(Jar.exists(root)).isFalse();
+    assertThat(Kernel.mountsUnder(scratch.path("jail"))).isEmpty();
+  }
+
+  @Test
+  void sudoModeWithoutSudoFailsNamingTheHelper() throws Exception {
+    org.junit.jupiter.api.Assumptions.assumeFalse(sudoInstalled(), "sudo is installed: the helper runs");
     Jar.Run r = Jar.run(prepareArgs(chroot("vm1"), "--mode", "sudo", "--json")).expect(1);
-    assertThat((String) r.error().get("message")).contains("needs root");
+    assertThat((String) r.error().get("message"))
+        .contains("privileged helper `sudo -n ", " -jar ", "--mode root --json jail prepare --chroot=" + chroot("vm1"));
     assertThat(Jar.exists(scratch.path("jail"))).isFalse();
     Jar.run("--mode", "sudo", "jail", "cleanup", "--chroot", chroot("vm1").toString()).expect(1);
+  }
+
+  @Test
+  void cleanupRefusesTheRootDirectory() {
+    Jar.Run r = refused(Path.of("/"), "the root directory");
+    assertThat(r.error()).containsEntry("reason", "it is the root directory");
+  }
+
+  /**
+   * A mount in the per-VM directory but outside the chroot (the chroot may have been renamed away
+   * with its mounts): refused, naming it; nothing is detached or deleted.
+   */
+  @Test
+  void cleanupRefusesAMountBesideTheChroot() throws Exception {
+    Path root = Files.createDirectories(chroot("vm5"));
+    Files.writeString(root.resolve("file"), "chroot data");
+    Path extra = Files.createDirectories(root.getParent().resolve("extra"));
+    Path elsewhere = Files.createDirectories(scratch.path("elsewhere"));
+    Files.writeString(elsewhere.resolve("keep"), "elsewhere data");
+    assertThat(Jar.sh("mount", "--bind", elsewhere.toString(), extra.toString())).startsWith("exit 0");
+    try {
+      assertThat(Kernel.mountLine(extra)).isNotNull();
+      Jar.Run r = refused(root, "mounts outside the chroot");
+      assertThat((String) r.error().get("reason")).contains(extra.toString());
+      assertThat(Kernel.mountLine(extra)).as("the bind is left as it was").isNotNull();
+      assertThat(Files.readString(root.resolve("file"))).isEqualTo("chroot data");
+      assertThat(Files.readString(extra.resolve("keep"))).isEqualTo("elsewhere data");
+    } finally {
+      assertThat(Jar.sh("umount", extra.toString())).startsWith("exit 0");
+    }
+    assertThat(Kernel.mountLine(extra)).isNull();
+    Jar.run("jail", "cleanup", "--chroot", root.toString()).expect(0);
+    assertThat(Files.readString(elsewhere.resolve("keep"))).isEqualTo("elsewhere data");
   }
 
   @Test

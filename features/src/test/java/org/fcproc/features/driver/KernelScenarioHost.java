@@ -546,6 +546,9 @@ public final class KernelScenarioHost implements ScenarioHost {
     try {
       return linux.link(name);
     } catch (HostException e) {
+      if (e.is(Errno.EINVAL)) {
+        return Optional.empty(); // not a valid interface name: no link can have it
+      }
       throw new IllegalStateException("link " + name, e);
     }
   }

@@ -10,6 +10,7 @@ import org.fcproc.host.CommandResult;
 import org.fcproc.host.Credentials;
 import org.fcproc.host.DeviceNumber;
 import org.fcproc.host.DirEntry;
+import org.fcproc.host.DirectoryWatch;
 import org.fcproc.host.FileStat;
 import org.fcproc.host.FileType;
 import org.fcproc.host.Handle;
@@ -265,6 +266,12 @@ final class RecordingHostOps implements HostOps {
   public Optional<ProcessInfo> process(int pid) throws HostException {
     enter("process");
     return host.process(pid);
+  }
+
+  @Override
+  public DirectoryWatch watch() throws HostException {
+    enter("watch");
+    return host.watch();
   }
 
   @Override
