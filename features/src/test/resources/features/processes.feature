@@ -52,7 +52,7 @@ Feature: Finding, stopping and killing a VM's firecracker
     Then the operation fails with "timed out waiting for VM to exit"
     And at least 2000 ms of host time have passed
     And the firecracker serving "/run/fcproc/vm1.sock" is still running
-    When fcproc kills the firecracker serving "/run/fcproc/vm1.sock"
+    When fcproc kills the firecracker serving "/run/fcproc/vm1.sock", checking its API socket
     Then the operation succeeds
     And the firecracker serving "/run/fcproc/vm1.sock" is gone
 
@@ -72,12 +72,15 @@ Feature: Finding, stopping and killing a VM's firecracker
     And the process "/usr/bin/sleep 1000 /run/fcproc/vm1.sock" is still running
 
   @P2 @sim-only
-  Scenario: A PID reused by an unrelated process counts as exited and is not killed by the wait
+  Scenario: A PID reused by an unrelated process counts as exited, and is not killed
     Given a firecracker serving the API socket "/run/fcproc/vm1.sock"
     And the firecracker serving "/run/fcproc/vm1.sock" exits and its PID is reused by "/usr/bin/sleep 1000"
     When fcproc waits up to 2000 ms for the firecracker serving "/run/fcproc/vm1.sock" to exit
     Then the operation succeeds
     And less than 100 ms of host time have passed
+    And the process "/usr/bin/sleep 1000" is still running
+    When fcproc kills the firecracker serving "/run/fcproc/vm1.sock", checking its API socket
+    Then the operation is refused because "is not the VM's process"
     And the process "/usr/bin/sleep 1000" is still running
 
   @P4

@@ -41,7 +41,7 @@ public final class Fcproc {
     this.network = new Networking(host, commands, config);
     this.binary = new FirecrackerBinary(host, config);
     this.sockets = new SocketHandoff(host, commands, config, helperCall);
-    this.processes = new VmProcesses(host, commands, sockets);
+    this.processes = new VmProcesses(host, commands, sockets, helperCall);
     this.staging = new JailStaging(host, helperCall);
     this.cleanup = new JailCleanup(host, helperCall);
     this.sweeper = new Sweep(host, cleanup, config, helperCall);
@@ -187,9 +187,45 @@ public final class Fcproc {
     processes.waitForExit(pid, apiSock, timeout);
   }
 
-  /** Seed: {@code Kill}: SIGKILL. */
+  /**
+   * Seed: {@code Kill}: SIGKILL to whatever process has {@code pid} now. It trusts the pid: if
+   * the VM's process has exited and the pid was given to another process, that process is killed
+   * (ATTACKS P2). Prefer {@link #kill(int, String)}.
+   */
   public void kill(int pid) throws FcprocException {
     processes.kill(pid);
+  }
+
+  /**
+   * Not in the seed (BRIEF §6.6, ATTACKS P2): the safe kill. SIGKILL reaches the VM's firecracker
+   * process or nothing: a pidfd is opened on {@code pid}, then the process is confirmed to be the
+   * one listening on {@code apiSock} ({@code SO_PEERCRED}) — or, when the socket no longer answers,
+   * one whose command line names {@code apiSock} — and only then signalled through the pidfd, so a
+   * pid reused meanwhile is never signalled. A process that has already exited (a zombie) is not
+   * signalled. See {@link VmProcesses#kill(int, String)}.
+   *
+   * @throws RefusedException "pid N is not the VM's process (...)": nothing was signalled
+   * @throws FcprocException when the process is gone (ESRCH as the cause) or a host call fails
+   */
+  public void kill(int pid, String apiSock) throws FcprocException {
+    processes.kill(pid, apiSock);
+  }
+
+  /**
+   * {@link #findPid} for a VM started by the jailer, using the jailer's pid file
+   * {@code <chrootRoot>/firecracker.pid} as a second witness, never alone: the kernel's answer
+   * ({@code SO_PEERCRED}) wins when the API socket answers; when it does not, the pid file's pid
+   * is used only if that process runs an executable inside the chroot and is not a zombie. No pid
+   * file: exactly {@link #findPid}. See {@link VmProcesses#findPidInChroot}.
+   */
+  public int findPidInChroot(String chrootRoot, String apiSock) throws FcprocException {
+    return processes.findPidInChroot(chrootRoot, VmProcesses.DEFAULT_EXEC_FILE_NAME, apiSock);
+  }
+
+  /** {@link #findPidInChroot(String, String)} for a jailer exec file named {@code execFileName}
+   *  (its pid file is {@code <chrootRoot>/<execFileName>.pid}). */
+  public int findPidInChroot(String chrootRoot, String execFileName, String apiSock) throws FcprocException {
+    return processes.findPidInChroot(chrootRoot, execFileName, apiSock);
   }
 
   // ---------------------------------------------------------------- jail

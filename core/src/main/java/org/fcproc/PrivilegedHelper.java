@@ -33,7 +33,8 @@ import java.util.Objects;
  *       command-line interface: {@code fcproc --help}).
  * </ul>
  * Granting that rule grants what the command line can do as root — staging, cleanup, the socket
- * hand-off and the sweep, each behind its guards — and no more: the helper is never given a shell
+ * hand-off, the sweep and the checked kill ({@code vm kill --api-sock}), each behind its guards —
+ * and no more: the helper is never given a shell
  * line, only argv built from validated inputs, and its {@code @file} argument expansion is off.
  *
  * @param command the program (an absolute path: {@code sudo} must not look it up on a

@@ -1,13 +1,18 @@
 package org.fcproc;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
 import org.fcproc.host.Credentials;
 import org.fcproc.host.Errno;
 import org.fcproc.host.Handle;
 import org.fcproc.host.HostException;
+import org.fcproc.host.FileStat;
+import org.fcproc.host.FileType;
 import org.fcproc.host.HostOps;
+import org.fcproc.host.OpenHow;
+import org.fcproc.host.PidHandle;
 import org.fcproc.host.ProcessInfo;
 import org.fcproc.host.UnixConnection;
 import org.slf4j.Logger;
@@ -27,12 +32,19 @@ final class VmProcesses {
   private final Commands commands;
   private final SocketHandoff sockets;
   private final FirecrackerApi api;
+  /** Sudo mode's privileged helper, or null. */
+  private final HelperCall helper;
 
   VmProcesses(HostOps host, Commands commands, SocketHandoff sockets) {
+    this(host, commands, sockets, null);
+  }
+
+  VmProcesses(HostOps host, Commands commands, SocketHandoff sockets, HelperCall helper) {
     this.host = host;
     this.commands = commands;
     this.sockets = sockets;
     this.api = new FirecrackerApi(host);
+    this.helper = helper;
   }
 
   /**
@@ -85,9 +97,13 @@ final class VmProcesses {
    * connected for one of the reasons that send {@link #findPid} to the fallback.
    */
   private OptionalInt listenerPid(String apiSock) throws FcprocException {
+    return listenerPid(apiSock, FIND_PID);
+  }
+
+  private OptionalInt listenerPid(String apiSock, String operation) throws FcprocException {
     Handle socket;
     try {
-      socket = sockets.openChecked(apiSock, FIND_PID);
+      socket = sockets.openChecked(apiSock, operation);
     } catch (RefusedException e) {
       throw e;
     } catch (FcprocException e) {
@@ -246,6 +262,221 @@ final class VmProcesses {
       commands.privileged("kill", "-KILL", Integer.toString(pid));
     }
     log.info("sent SIGKILL to pid {}", pid);
+  }
+
+  // ---------------------------------------------------------------- the sure kill (ATTACKS P2)
+
+  /**
+   * The safe kill: SIGKILL to the VM's firecracker process and to nothing else, even when
+   * {@code pid} has been reused (ATTACKS P2, BRIEF §3).
+   *
+   * <ol>
+   *   <li>A pidfd is opened on {@code pid} first ({@code pidfd_open(2)}). From then on the pid
+   *       cannot be given to another process while the pidfd's process has not been reaped, and
+   *       a signal sent through the pidfd reaches that process or nothing (ESRCH).
+   *   <li>Then its identity is confirmed: the process listening on {@code apiSock} — the kernel's
+   *       answer, {@code SO_PEERCRED} through the checked socket, as {@link #findPid} asks it — is
+   *       {@code pid}. When the socket cannot be asked (ECONNREFUSED: firecracker no longer
+   *       listens; ENOENT: its socket is gone; EACCES: not handed to a caller who is not root),
+   *       the process's command line (read through the pidfd, so it is the pidfd's process) must
+   *       name {@code apiSock}. A zombie has already exited: nothing is sent.
+   *   <li>Only then SIGKILL is sent, through the pidfd ({@code pidfd_send_signal(2)}).
+   * </ol>
+   *
+   * <p>Residual: in the command-line fallback, a process the caller's pid names that puts the
+   * socket path on its own command line passes the check (ATTACKS P1's adversary, killed by its
+   * own doing); a process that does not is never signalled. Not root: with a privileged helper
+   * the whole kill runs as one root command ({@code vm kill --pid N --api-sock PATH}); without one
+   * it is done as the caller, and EPERM says the VM belongs to another user.
+   *
+   * @throws RefusedException when {@code pid} is not the VM's process; nothing was signalled
+   * @throws FcprocException when the process is gone (ESRCH) or a host call fails
+   */
+  void kill(int pid, String apiSock) throws FcprocException {
+    Inputs.pid("pid", pid);
+    Inputs.socketPath("api socket", apiSock);
+    if (!host.credentials().isRoot() && helper != null) {
+      helper.run("kill", apiSock, List.of("vm", "kill", "--pid=" + pid, "--api-sock=" + apiSock));
+      log.info("sent SIGKILL to pid {} ({}) through the privileged helper", pid, apiSock);
+      return;
+    }
+    PidHandle process;
+    try {
+      process = host.openPid(pid);
+    } catch (HostException e) {
+      throw new FcprocException("kill -KILL " + pid + ": pidfd_open", e);
+    }
+    try (process) {
+      String evidence = confirm(process, apiSock);
+      if (evidence == null) {
+        log.info("kill {} ({}): the process has already exited (a zombie); nothing sent", pid, apiSock);
+        return;
+      }
+      try {
+        host.signal(process, SIGKILL);
+      } catch (HostException e) {
+        throw new FcprocException("kill -KILL " + pid + ": pidfd_send_signal", e);
+      }
+      log.info("sent SIGKILL to pid {} through its pidfd ({})", pid, evidence);
+    }
+  }
+
+  /**
+   * Confirms that the pidfd's process is the VM's firecracker: the evidence, for the log; null
+   * when it is a zombie (already exited). Refuses otherwise.
+   */
+  private String confirm(PidHandle process, String apiSock) throws FcprocException {
+    int pid = process.pid();
+    OptionalInt listener = listenerPid(apiSock, "kill");
+    if (listener.isPresent()) {
+      if (listener.getAsInt() == pid) {
+        return "it listens on " + apiSock + " (SO_PEERCRED)";
+      }
+      throw new RefusedException("kill", apiSock, "pid " + pid + " is not the VM's process (pid "
+          + listener.getAsInt() + " listens on the API socket, SO_PEERCRED)");
+    }
+    Optional<ProcessInfo> info;
+    try {
+      info = host.process(process);
+    } catch (HostException e) {
+      throw new FcprocException("kill -KILL " + pid + ": inspect the process", e);
+    }
+    if (info.isEmpty()) {
+      throw new FcprocException("kill -KILL " + pid,
+          new HostException(Errno.ESRCH, "pidfd_send_signal", Integer.toString(pid), "the process has exited"));
+    }
+    if (info.get().zombie()) {
+      return null;
+    }
+    if (!info.get().commandLine().contains(apiSock)) {
+      throw new RefusedException("kill", apiSock, "pid " + pid + " is not the VM's process (the API socket "
+          + "does not answer and its command line does not name it: " + RefusedException.quote(abbreviate(info.get().commandLine())) + ")");
+    }
+    return "the API socket does not answer; its command line names it";
+  }
+
+  private static String abbreviate(String s) {
+    return s.length() <= 200 ? s : s.substring(0, 200) + "...";
+  }
+
+  // ---------------------------------------------------------------- the jailer's pid file
+
+  /** The name the jailer gives its firecracker binary by default, hence of its pid file. */
+  static final String DEFAULT_EXEC_FILE_NAME = "firecracker";
+  /** A pid file longer than this is not the jailer's. */
+  static final int PID_FILE_MAX_BYTES = 32;
+
+  /**
+   * {@link #findPid} for a jailed VM, with the jailer's pid file as a second witness. The jailer
+   * (Firecracker 1.7+) writes the firecracker process's pid, as seen from the jailer's pid
+   * namespace (the host's, also with {@code --new-pid-ns}), to {@code <chroot>/<exec file
+   * name>.pid} — {@code firecracker.pid} for the usual exec file.
+   *
+   * <p>The pid file is read through a handle: the chroot root reached without any symlink, the
+   * file opened {@code O_RDONLY|O_NOFOLLOW|O_NONBLOCK} in it, then checked through the handle — a
+   * regular file with one link, owned by root or by the chroot root's owner (the VM's uid), at
+   * most {@value #PID_FILE_MAX_BYTES} bytes, holding a positive decimal pid. Anything else is
+   * refused. The file lies in a directory the VM's uid owns, so it is never trusted alone:
+   *
+   * <ul>
+   *   <li>the API socket answers: the kernel's {@code SO_PEERCRED} pid is returned; when the pid
+   *       file disagrees, the disagreement is logged (warn) and the kernel wins;
+   *   <li>the socket does not answer: the pid file's pid is returned only when that process is
+   *       alive, not a zombie, and its executable lies inside the chroot; otherwise refused;
+   *   <li>there is no pid file (ENOENT): {@link #findPid}, fallback included.
+   * </ul>
+   */
+  int findPidInChroot(String chrootRoot, String execFileName, String apiSock) throws FcprocException {
+    Inputs.absolutePath("chroot root", chrootRoot);
+    Inputs.name("exec file name", execFileName);
+    Inputs.socketPath("api socket", apiSock);
+    String pidFile = (chrootRoot.equals("/") ? "" : chrootRoot) + "/" + execFileName + ".pid";
+    OptionalInt fromFile = readPidFile(chrootRoot, execFileName + ".pid", pidFile);
+    if (fromFile.isEmpty()) {
+      log.debug("find pid: no pid file {}; asking the API socket", pidFile);
+      return findPid(apiSock);
+    }
+    int filePid = fromFile.getAsInt();
+    OptionalInt listener = listenerPid(apiSock, FIND_PID);
+    if (listener.isPresent()) {
+      int kernel = listener.getAsInt();
+      if (kernel != filePid) {
+        log.warn("find pid {}: the pid file {} says {}, but pid {} listens on the API socket (SO_PEERCRED): "
+            + "the kernel's answer is used", apiSock, pidFile, filePid, kernel);
+      }
+      return kernel;
+    }
+    Optional<ProcessInfo> info;
+    try {
+      info = host.process(filePid);
+    } catch (HostException e) {
+      throw new FcprocException("find pid: inspect pid " + filePid, e);
+    }
+    String root = chrootRoot.equals("/") ? "/" : chrootRoot + "/";
+    if (info.isEmpty() || info.get().zombie()) {
+      throw new FcprocException("find pid: the pid file " + pidFile + " names pid " + filePid
+          + ", which is not running, and nobody listens on " + apiSock);
+    }
+    if (!info.get().executable().startsWith(root)) {
+      throw new RefusedException(FIND_PID, pidFile, "pid " + filePid + " from the pid file is not a process "
+          + "running from the chroot (executable " + RefusedException.quote(info.get().executable())
+          + "), and the API socket does not answer: not trusted");
+    }
+    log.debug("find pid {}: pid {} from {} (the socket does not answer; its executable is in the chroot)",
+        apiSock, filePid, pidFile);
+    return filePid;
+  }
+
+  /** The pid in the pid file, or empty when there is none (ENOENT). */
+  private OptionalInt readPidFile(String chrootRoot, String name, String pidFile) throws FcprocException {
+    try (Handle dir = NoFollowPaths.openDirectory(host, chrootRoot, FIND_PID)) {
+      FileStat dirStat = host.fstat(dir);
+      Handle file;
+      try {
+        file = host.openAt(dir, name, OpenHow.readNoFollow());
+      } catch (HostException e) {
+        if (e.is(Errno.ENOENT)) {
+          return OptionalInt.empty();
+        }
+        if (e.is(Errno.ELOOP)) {
+          throw new RefusedException(FIND_PID, pidFile, "the pid file is a symlink");
+        }
+        throw new FcprocException("find pid: open " + pidFile, e);
+      }
+      try (file) {
+        FileStat st = host.fstat(file);
+        if (!st.is(FileType.REGULAR)) {
+          throw new RefusedException(FIND_PID, pidFile, "the pid file is a " + SocketHandoff.describe(st.type())
+              + ", not a regular file");
+        }
+        if (st.nlink() != 1) {
+          throw new RefusedException(FIND_PID, pidFile, "the pid file has " + st.nlink() + " links");
+        }
+        if (st.uid() != 0 && st.uid() != dirStat.uid()) {
+          throw new RefusedException(FIND_PID, pidFile, "the pid file is owned by uid " + st.uid()
+              + ", neither root nor the chroot's owner (uid " + dirStat.uid() + ")");
+        }
+        if (st.size() > PID_FILE_MAX_BYTES) {
+          throw new RefusedException(FIND_PID, pidFile, "the pid file is " + st.size() + " bytes long");
+        }
+        byte[] bytes = host.read(file, PID_FILE_MAX_BYTES + 1);
+        if (bytes.length > PID_FILE_MAX_BYTES) {
+          throw new RefusedException(FIND_PID, pidFile, "the pid file is longer than " + PID_FILE_MAX_BYTES + " bytes");
+        }
+        String text = new String(bytes, java.nio.charset.StandardCharsets.US_ASCII).strip();
+        if (text.isEmpty() || text.length() > 10 || !text.chars().allMatch(c -> c >= '0' && c <= '9')) {
+          throw new RefusedException(FIND_PID, pidFile, "the pid file does not hold a pid: "
+              + RefusedException.quote(text));
+        }
+        long pid = Long.parseLong(text);
+        if (pid <= 0 || pid > Integer.MAX_VALUE) {
+          throw new RefusedException(FIND_PID, pidFile, "the pid file holds " + pid + ", not a pid");
+        }
+        return OptionalInt.of((int) pid);
+      }
+    } catch (HostException e) {
+      throw new FcprocException("find pid: read " + pidFile, e);
+    }
   }
 
   /** Escapes POSIX extended-regex metacharacters, so pgrep matches the text literally. */

@@ -138,4 +138,16 @@ public interface LibC {
   /** {@code inotify_add_watch(fd, path, mask)}; {@code path} is {@code /proc/self/fd/N}. */
   @SaveError
   int inotify_add_watch(int fd, String path, int mask);
+
+  // ---- pidfds (pidfd_open(2), pidfd_send_signal(2)); appended for the sure kill
+
+  /** {@code syscall(SYS_pidfd_open, pid, flags)}. */
+  @SaveError
+  @Variadic(fixedCount = 1)
+  long syscall(long number, int pid, int flags);
+
+  /** {@code syscall(SYS_pidfd_send_signal, pidfd, sig, info, flags)}; {@code info} is NULL. */
+  @SaveError
+  @Variadic(fixedCount = 1)
+  long syscall(long number, int pidfd, int sig, Pointer info, int flags);
 }

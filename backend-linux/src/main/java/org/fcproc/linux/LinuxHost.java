@@ -1007,4 +1007,116 @@ public final class LinuxHost implements HostOps {
   public org.fcproc.host.DirectoryWatch watch() throws HostException {
     return InotifyWatch.open(n, dir -> procSelfFd(fd(dir, "inotify_add_watch"), "inotify_add_watch"));
   }
+
+  // ================================================================ pidfds and reads (appended for the sure kill)
+
+  /** {@link HostOps#openPid}: {@code pidfd_open(pid, 0)}; the descriptor is close-on-exec. */
+  @Override
+  public org.fcproc.host.PidHandle openPid(int pid) throws HostException {
+    if (pid <= 0) {
+      throw new HostException(Errno.EINVAL, "pidfd_open", Integer.toString(pid), "pid must be positive");
+    }
+    long fd = libc.syscall(Native.SYS_PIDFD_OPEN, pid, 0);
+    if (fd < 0) {
+      throw failed("pidfd_open", Integer.toString(pid));
+    }
+    LOG.debug("pidfd_open {} -> fd {}", pid, fd);
+    return new PidFd(new FdHandle((int) fd, "pidfd:" + pid, libc), pid);
+  }
+
+  /** {@link HostOps#signal(org.fcproc.host.PidHandle, int)}: {@code pidfd_send_signal(fd, sig, NULL, 0)}. */
+  @Override
+  public void signal(org.fcproc.host.PidHandle process, int signal) throws HostException {
+    String who = process == null ? "" : Integer.toString(process.pid());
+    int fd = pidfd(process, "pidfd_send_signal");
+    long rc = libc.syscall(Native.SYS_PIDFD_SEND_SIGNAL, fd, signal, (Pointer) null, 0);
+    if (rc != 0) {
+      throw failed("pidfd_send_signal(" + signal + ")", who);
+    }
+    LOG.debug("pidfd_send_signal({}) {} -> ok", signal, who);
+  }
+
+  /**
+   * {@link HostOps#process(org.fcproc.host.PidHandle)}: {@code /proc/PID} read, then a signal 0
+   * through the pidfd: success (or EPERM, which the kernel answers only for a process it found)
+   * means the process was not reaped when the read ended, so the pid was still its own.
+   */
+  @Override
+  public Optional<ProcessInfo> process(org.fcproc.host.PidHandle process) throws HostException {
+    int fd = pidfd(process, "pidfd");
+    Optional<ProcessInfo> info = process(process.pid());
+    long rc = libc.syscall(Native.SYS_PIDFD_SEND_SIGNAL, fd, 0, (Pointer) null, 0);
+    if (rc != 0) {
+      HostException e = failed("pidfd_send_signal(0)", Integer.toString(process.pid()));
+      if (e.is(Errno.ESRCH)) {
+        return Optional.empty();
+      }
+      if (!e.is(Errno.EPERM)) {
+        throw e;
+      }
+    }
+    return info;
+  }
+
+  /** {@link HostOps#read}: {@code read(2)} until end of file or {@code maxBytes}. */
+  @Override
+  public byte[] read(Handle file, int maxBytes) throws HostException {
+    if (maxBytes < 0) {
+      throw new HostException(Errno.EINVAL, "read", file == null ? "" : file.path(), "maxBytes < 0");
+    }
+    int fd = fd(file, "read");
+    byte[] out = new byte[maxBytes];
+    int total = 0;
+    while (total < maxBytes) {
+      byte[] chunk = new byte[Math.min(65536, maxBytes - total)];
+      long n = libc.read(fd, chunk, chunk.length);
+      if (n < 0) {
+        HostException e = failed("read", file.path());
+        if (e.is(Errno.EINTR)) {
+          continue;
+        }
+        throw e;
+      }
+      if (n == 0) {
+        break;
+      }
+      System.arraycopy(chunk, 0, out, total, (int) n);
+      total += (int) n;
+    }
+    LOG.debug("read {} -> {} bytes", file.path(), total);
+    return total == maxBytes ? out : java.util.Arrays.copyOf(out, total);
+  }
+
+  private static int pidfd(org.fcproc.host.PidHandle h, String call) throws HostException {
+    if (h instanceof PidFd) {
+      return ((PidFd) h).fd.fd(call);
+    }
+    throw new HostException(Errno.EBADF, call, h == null ? "" : Integer.toString(h.pid()), "not a pidfd of the linux backend");
+  }
+
+  /** A pidfd: an {@link FdHandle} (closed deterministically, or by its cleaner) and the pid. */
+  private static final class PidFd implements org.fcproc.host.PidHandle {
+    final FdHandle fd;
+    final int pid;
+
+    PidFd(FdHandle fd, int pid) {
+      this.fd = fd;
+      this.pid = pid;
+    }
+
+    @Override
+    public int pid() {
+      return pid;
+    }
+
+    @Override
+    public void close() {
+      fd.close();
+    }
+
+    @Override
+    public String toString() {
+      return "PidFd[" + pid + ", " + fd + "]";
+    }
+  }
 }

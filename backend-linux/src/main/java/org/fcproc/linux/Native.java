@@ -232,4 +232,8 @@ final class Native {
   static final int IN_ONLYDIR = 0x1000000;
   /** {@code sizeof(struct inotify_event)} without the name: wd, mask, cookie, len. */
   static final int INOTIFY_EVENT_SIZE = 16;
+
+  // ---- pidfds: numbers after the unification, the same on x86_64 and aarch64 (Linux 5.1 / 5.3)
+  static final long SYS_PIDFD_SEND_SIGNAL = 424;
+  static final long SYS_PIDFD_OPEN = 434;
 }

@@ -338,4 +338,37 @@ final class Caller implements HostOps {
   public org.fcproc.host.DirectoryWatch watch() throws HostException {
     return host.call(creds, "watch", List.of(), "", op -> new SimWatch(host, creds));
   }
+
+  // ---------------------------------------------------------------- pidfds and reads (appended)
+
+  /** {@code pidfd_open(2)}: a handle on the process object, through the choke point. */
+  @Override
+  public org.fcproc.host.PidHandle openPid(int pid) throws HostException {
+    return host.call(creds, "pidfd_open", List.of(), Integer.toString(pid), op -> host.openPid(op, creds, pid));
+  }
+
+  /** {@code pidfd_send_signal(2)}: reaches the handle's process object or nothing (ESRCH). */
+  @Override
+  public void signal(org.fcproc.host.PidHandle process, int signal) throws HostException {
+    host.call(creds, "pidfd_send_signal", List.of(), pidfd(process) + ", " + signal, op -> {
+      host.signal(op, process, signal);
+      return null;
+    });
+  }
+
+  /** The handle's process object, while it lives. */
+  @Override
+  public Optional<ProcessInfo> process(org.fcproc.host.PidHandle process) throws HostException {
+    return host.call(creds, "pidfd_process", List.of(), pidfd(process), op -> host.process(op, process));
+  }
+
+  /** {@code read(2)} of a handle open for reading, from its position, at most {@code maxBytes}. */
+  @Override
+  public byte[] read(Handle file, int maxBytes) throws HostException {
+    return host.call(creds, "read", List.of(at(file, "")), fd(file) + ", " + maxBytes, op -> host.read(op, file, maxBytes));
+  }
+
+  private static String pidfd(org.fcproc.host.PidHandle h) {
+    return h == null ? "null" : "pidfd(" + h.pid() + ")";
+  }
 }

@@ -1297,4 +1297,92 @@ public final class SimHost implements HostOps {
     }
     return clock.advanceUntil(clock.nanoTime() + Math.max(0, timeout.toNanos()), done);
   }
+
+  // ================================================================ pidfds and reads (appended for the sure kill)
+
+  @Override
+  public org.fcproc.host.PidHandle openPid(int pid) throws HostException {
+    return self.openPid(pid);
+  }
+
+  @Override
+  public void signal(org.fcproc.host.PidHandle process, int signal) throws HostException {
+    self.signal(process, signal);
+  }
+
+  @Override
+  public Optional<ProcessInfo> process(org.fcproc.host.PidHandle process) throws HostException {
+    return self.process(process);
+  }
+
+  @Override
+  public byte[] read(Handle file, int maxBytes) throws HostException {
+    return self.read(file, maxBytes);
+  }
+
+  /** {@code pidfd_open}: EINVAL for a pid that is not positive, ESRCH when nobody has it. */
+  SimPidHandle openPid(Op op, Credentials opener, int pid) throws HostException {
+    if (pid <= 0) {
+      throw op.fail(Errno.EINVAL, "pid must be positive");
+    }
+    SimProcess p = processes.get(pid).orElseThrow(() -> op.fail(Errno.ESRCH));
+    return new SimPidHandle(this, opener, p);
+  }
+
+  private SimPidHandle pidHandle(Op op, org.fcproc.host.PidHandle h) throws HostException {
+    if (!(h instanceof SimPidHandle s) || s.host != this || s.closed) {
+      throw op.fail(Errno.EBADF, "not an open pidfd of this host");
+    }
+    return s;
+  }
+
+  /**
+   * {@code pidfd_send_signal}: to the handle's process object. ESRCH once it has exited (the
+   * simulator reaps at once), whoever has its pid now; otherwise as {@link #signal(Op, int, int)}.
+   */
+  void signal(Op op, org.fcproc.host.PidHandle h, int sig) throws HostException {
+    SimPidHandle ph = pidHandle(op, h);
+    if (sig < 0 || sig > 64) {
+      throw op.fail(Errno.EINVAL, "signal " + sig);
+    }
+    SimProcess p = ph.process;
+    if (!p.alive) {
+      throw op.fail(Errno.ESRCH, "the process has exited");
+    }
+    if (!op.access().privileged() && op.access().uid() != p.uid) {
+      throw op.fail(Errno.EPERM, "process of another user");
+    }
+    if (sig == 9 || (sig == 15 && !p.ignoresSigterm)) {
+      exitProcess(p);
+    }
+  }
+
+  Optional<ProcessInfo> process(Op op, org.fcproc.host.PidHandle h) throws HostException {
+    SimPidHandle ph = pidHandle(op, h);
+    return ph.process.alive ? Optional.of(ph.process.info()) : Optional.empty();
+  }
+
+  /** {@code read(2)}: EBADF unless open for reading, EISDIR for a directory; a regular file's bytes
+   *  from the handle's position; nothing from a FIFO or a device. */
+  byte[] read(Op op, Handle file, int maxBytes) throws HostException {
+    SimHandle h = vfs.handle(op, file);
+    if (maxBytes < 0) {
+      throw op.fail(Errno.EINVAL, "maxBytes < 0");
+    }
+    if (!h.readable) {
+      throw op.fail(Errno.EBADF, "not open for reading");
+    }
+    Inode i = h.inode();
+    if (i.isDir()) {
+      throw op.fail(Errno.EISDIR);
+    }
+    if (i.type != FileType.REGULAR) {
+      return new byte[0];
+    }
+    byte[] all = vfs.contents.read(i);
+    int from = (int) Math.min(all.length, h.position);
+    int n = Math.min(maxBytes, all.length - from);
+    h.position += n;
+    return java.util.Arrays.copyOfRange(all, from, from + n);
+  }
 }

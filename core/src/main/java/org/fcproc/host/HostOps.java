@@ -223,11 +223,41 @@ public interface HostOps {
    * Firecracker's sockets this way instead of polling (BRIEF §6.6) and falls back to polling when
    * a watch cannot be had.
    *
-   * <p>The default is a host with no inotify: ENOSYS, so a {@code HostOps} that does not offer
-   * watches (a wrapper, a test double) still works, by polling.
-   *
    * @throws HostException ENOSYS without inotify; EMFILE past {@code fs.inotify.max_user_instances}
    *     or the process's descriptor limit; ENOMEM
    */
   DirectoryWatch watch() throws HostException;
+
+  // ---------------------------------------------------------------- process handles and small reads
+
+  /**
+   * {@code pidfd_open(pid, 0)} (Linux 5.3+; {@code O_CLOEXEC} is implied): a handle on the process
+   * that has this pid now — a zombie included. ESRCH when there is no such process; EINVAL for a
+   * pid that is not positive. Opening needs no permission over the process; signalling does.
+   */
+  PidHandle openPid(int pid) throws HostException;
+
+  /**
+   * {@code pidfd_send_signal(pidfd, signal, NULL, 0)}: the signal reaches the handle's process or
+   * nothing. ESRCH once that process has exited and been reaped, whoever has its pid now; EPERM
+   * when the caller may not signal it; signal 0 only checks. (A zombie, not yet reaped, accepts a
+   * signal and ignores it, as {@code kill(2)} does.) EBADF for a closed handle.
+   */
+  void signal(PidHandle process, int signal) throws HostException;
+
+  /**
+   * The handle's process as {@link #process(int)} describes it, or empty when it has exited and
+   * been reaped. What is returned is the handle's process, never a newer owner of its pid: on
+   * Linux {@code /proc/PID} is read first, then a signal 0 through the handle confirms the process
+   * was still not reaped (so the pid was not reused) when the read ended.
+   */
+  Optional<ProcessInfo> process(PidHandle process) throws HostException;
+
+  /**
+   * {@code read(2)} from the handle's current position until end of file or {@code maxBytes},
+   * whichever comes first: at most {@code maxBytes} bytes. The handle must be open for reading
+   * ({@link OpenHow#readNoFollow()}), else EBADF; a directory gives EISDIR. A caller that must know
+   * whether there was more asks for one byte more than it accepts.
+   */
+  byte[] read(Handle file, int maxBytes) throws HostException;
 }

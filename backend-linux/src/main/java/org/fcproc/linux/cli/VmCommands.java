@@ -21,17 +21,29 @@ final class VmCommands {
 
     @Command(name = "pid", mixinStandardHelpOptions = true, footer = FcprocCommand.EXIT_CODES,
         description = {
-          "Seed: FindPID / ResolvePID. The newest process whose command line contains the "
-              + "API socket path (pgrep -n -f, the path matched literally; fcproc itself and its "
-              + "parents excluded). Exits 1 when there is none."
+          "Seed: FindPID / ResolvePID. The process listening on the API socket (the kernel's "
+              + "SO_PEERCRED); only when the socket cannot be connected, the newest process whose "
+              + "command line contains the API socket path (pgrep -n -f, the path matched "
+              + "literally). With --chroot, the jailer's pid file is a second witness. Exits 1 "
+              + "when there is none."
         })
     static final class Pid implements Action {
       @Option(names = "--api-sock", required = true, paramLabel = "PATH", description = "The VM's API socket.")
       String apiSock;
 
+      @Option(names = "--chroot", paramLabel = "DIR",
+          description = "The VM's jailer chroot root: its <exec>.pid file is read (never followed "
+              + "through a symlink) and used as a second witness; the API socket's listener wins.")
+      String chroot;
+
+      @Option(names = "--exec-file-name", paramLabel = "NAME", defaultValue = "firecracker",
+          description = "The jailer's exec file name, so the pid file is <DIR>/<NAME>.pid (default firecracker).")
+      String execFileName;
+
       @Override
       public Result run(Session s) throws Exception {
-        int pid = findPid(s.fcproc(), apiSock);
+        int pid = chroot == null ? findPid(s.fcproc(), apiSock)
+            : findPidInChroot(s.fcproc(), chroot, execFileName, apiSock);
         return new Result(Integer.toString(pid)).put("pid", pid).put("api_sock", apiSock);
       }
     }
@@ -41,7 +53,8 @@ final class VmCommands {
           "Seed: SendCtrlAltDel, then WaitForExit. Finds the VM's pid (as vm pid), hands "
               + "the API socket to the caller, sends PUT /actions "
               + "{\"action_type\":\"SendCtrlAltDel\"}, and waits for the process to exit. At the "
-              + "timeout: exit 1, or with --kill, SIGKILL (seed: Kill)."
+              + "timeout: exit 1, or with --kill, SIGKILL (seed: Kill) through a pidfd, once the "
+              + "process is confirmed to be the one serving the API socket (as vm kill --api-sock)."
         })
     static final class Shutdown implements Action {
       @Option(names = "--api-sock", required = true, paramLabel = "PATH", description = "The VM's API socket.")
@@ -66,7 +79,7 @@ final class VmCommands {
           if (!kill) {
             throw e;
           }
-          fc.kill(pid);
+          fc.kill(pid, apiSock);
           killed = true;
         }
         return new Result(killed
@@ -104,15 +117,31 @@ final class VmCommands {
     }
 
     @Command(name = "kill", mixinStandardHelpOptions = true, footer = FcprocCommand.EXIT_CODES,
-      description = "Seed: Kill. SIGKILL the pid.")
+      description = {
+        "Seed: Kill. SIGKILL the pid.",
+        "With --api-sock (the safe form): a pidfd is opened on the pid, the process is confirmed "
+            + "to be the VM's (it listens on the API socket, SO_PEERCRED; or, when the socket no "
+            + "longer answers, its command line names it), and only then SIGKILL is sent through "
+            + "the pidfd: a pid reused by another process is never signalled (exit 3, refused). "
+            + "Without --api-sock: the seed's kill of whatever has the pid now."
+      })
     static final class Kill implements Action {
       @Option(names = "--pid", required = true, paramLabel = "N", description = "The pid.")
       int pid;
 
+      @Option(names = "--api-sock", paramLabel = "PATH",
+          description = "The VM's API socket: kill only if the pid is that VM's firecracker (recommended).")
+      String apiSock;
+
       @Override
       public Result run(Session s) throws Exception {
-        s.fcproc().kill(pid);
-        return new Result("sent SIGKILL to pid " + pid).put("pid", pid).put("signal", "SIGKILL");
+        if (apiSock == null) {
+          s.fcproc().kill(pid);
+          return new Result("sent SIGKILL to pid " + pid).put("pid", pid).put("signal", "SIGKILL");
+        }
+        s.fcproc().kill(pid, apiSock);
+        return new Result("sent SIGKILL to pid " + pid + " (the VM's process for " + apiSock + ")")
+            .put("pid", pid).put("signal", "SIGKILL").put("api_sock", apiSock).put("checked", true);
       }
     }
   }
@@ -124,6 +153,20 @@ final class VmCommands {
   static int findPid(Fcproc fc, String apiSock) throws FcprocException, CliException {
     try {
       return fc.findPid(apiSock);
+    } catch (CommandFailedException e) {
+      if (e.result().exitCode() == 1 && e.result().stdout().isBlank()) {
+        throw new CliException(ExitCodes.FAILED, "not-found",
+            "no process found whose command line contains " + quote(apiSock) + " (pgrep -n -f)");
+      }
+      throw e;
+    }
+  }
+
+  /** {@link #findPid} through the jailer's pid file. */
+  static int findPidInChroot(Fcproc fc, String chroot, String execFileName, String apiSock)
+      throws FcprocException, CliException {
+    try {
+      return fc.findPidInChroot(chroot, execFileName, apiSock);
     } catch (CommandFailedException e) {
       if (e.result().exitCode() == 1 && e.result().stdout().isBlank()) {
         throw new CliException(ExitCodes.FAILED, "not-found",

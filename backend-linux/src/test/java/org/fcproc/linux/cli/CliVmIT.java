@@ -108,4 +108,47 @@ class CliVmIT {
     Jar.run("vm", "kill", "--pid", "-1").expect(2);
     Jar.run("vm", "kill", "--pid", "0").expect(2);
   }
+
+  @Test
+  void vmKillWithApiSockKillsOnlyTheVmsProcess() throws Exception {
+    Path sock = scratch.path("vm3.sock");
+    Process fc = fake(sock, "--stubborn");
+    // An unrelated process (as a reused pid would be): refused, and it lives.
+    Process sleeper = new ProcessBuilder("sleep", "1000").start();
+    started.add(sleeper);
+    Jar.Run refused = Jar.run("vm", "kill", "--pid", Long.toString(sleeper.pid()), "--api-sock", sock.toString(), "--json")
+        .expect(3);
+    assertThat(refused.err()).contains("is not the VM's process");
+    assertThat(sleeper.isAlive()).isTrue();
+    assertThat(fc.isAlive()).isTrue();
+
+    Jar.Run kill = Jar.run("vm", "kill", "--pid", Long.toString(fc.pid()), "--api-sock", sock.toString(), "--json").expect(0);
+    assertThat(kill.json()).containsEntry("pid", fc.pid()).containsEntry("signal", "SIGKILL").containsEntry("checked", true);
+    assertThat(fc.waitFor(10, TimeUnit.SECONDS)).isTrue();
+    assertThat(fc.exitValue()).isEqualTo(128 + 9);
+    assertThat(sleeper.isAlive()).isTrue();
+  }
+
+  @Test
+  void vmPidWithChrootUsesThePidFileOnlyAsAWitness() throws Exception {
+    Path root = scratch.path("jail-root");
+    java.nio.file.Files.createDirectories(root);
+    Path sock = root.resolve("api.sock");
+    Process fc = fake(sock);
+    java.nio.file.Files.writeString(root.resolve("firecracker.pid"), fc.pid() + "\n");
+    Jar.Run agree = Jar.run("vm", "pid", "--chroot", root.toString(), "--api-sock", sock.toString(), "--json").expect(0);
+    assertThat(agree.json()).containsEntry("pid", fc.pid());
+
+    // A pid file naming an unrelated process: the kernel's answer (SO_PEERCRED) wins.
+    Process sleeper = new ProcessBuilder("sleep", "1000").start();
+    started.add(sleeper);
+    java.nio.file.Files.writeString(root.resolve("firecracker.pid"), sleeper.pid() + "\n");
+    Jar.Run planted = Jar.run("vm", "pid", "--chroot", root.toString(), "--api-sock", sock.toString(), "--json").expect(0);
+    assertThat(planted.json()).containsEntry("pid", fc.pid());
+
+    // A symlinked pid file is refused.
+    java.nio.file.Files.delete(root.resolve("firecracker.pid"));
+    java.nio.file.Files.createSymbolicLink(root.resolve("firecracker.pid"), Path.of("/proc/self/stat"));
+    Jar.run("vm", "pid", "--chroot", root.toString(), "--api-sock", sock.toString()).expect(3);
+  }
 }

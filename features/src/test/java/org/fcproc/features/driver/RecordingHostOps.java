@@ -11,6 +11,7 @@ import org.fcproc.host.Credentials;
 import org.fcproc.host.DeviceNumber;
 import org.fcproc.host.DirEntry;
 import org.fcproc.host.DirectoryWatch;
+import org.fcproc.host.PidHandle;
 import org.fcproc.host.FileStat;
 import org.fcproc.host.FileType;
 import org.fcproc.host.Handle;
@@ -266,6 +267,30 @@ final class RecordingHostOps implements HostOps {
   public Optional<ProcessInfo> process(int pid) throws HostException {
     enter("process");
     return host.process(pid);
+  }
+
+  @Override
+  public PidHandle openPid(int pid) throws HostException {
+    enter("openPid");
+    return host.openPid(pid);
+  }
+
+  @Override
+  public void signal(PidHandle process, int signal) throws HostException {
+    enter("signal");
+    host.signal(process, signal);
+  }
+
+  @Override
+  public Optional<ProcessInfo> process(PidHandle process) throws HostException {
+    enter("process");
+    return host.process(process);
+  }
+
+  @Override
+  public byte[] read(Handle file, int maxBytes) throws HostException {
+    enter("read");
+    return host.read(file, maxBytes);
   }
 
   @Override

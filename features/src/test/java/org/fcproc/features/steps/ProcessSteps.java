@@ -94,6 +94,15 @@ public final class ProcessSteps {
     killPid(world.firecrackerServing(apiSock));
   }
 
+  @When("fcproc kills the firecracker serving {path}, checking its API socket")
+  public void killChecked(String apiSock) {
+    int pid = world.firecrackerServing(apiSock);
+    world.act(f -> {
+      f.kill(pid, apiSock);
+      return null;
+    });
+  }
+
   @When("fcproc kills the process {int}")
   public void killPid(int pid) {
     world.act(f -> {
