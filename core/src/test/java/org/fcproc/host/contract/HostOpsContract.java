@@ -915,23 +915,16 @@ public abstract class HostOpsContract {
 
   /** Asserts that {@code call} fails with a {@link HostException} carrying {@code expected}. */
   protected void assertErrno(Errno expected, HostQuery call) {
-    Object result;
-    try {
-      result = call.call();
-    } catch (HostException e) {
-      assertThat(e.errno()).as("errno of: %s", e.getMessage()).isEqualTo(expected);
-      return;
-    } catch (Exception e) {
-      throw new AssertionError("expected HostException " + expected + " but got " + e, e);
-    }
-    if (result instanceof Handle) {
-      track((Handle) result);
-    }
-    if (result instanceof UnixConnection) {
-      ((UnixConnection) result).close();
-    }
-    fail("expected " + expected + " but the call succeeded" + (result == null ? "" : ": " + result));
+    Expect.errno(expected, call::call, result -> {
+      if (result instanceof Handle) {
+        track((Handle) result);
+      }
+      if (result instanceof UnixConnection) {
+        ((UnixConnection) result).close();
+      }
+    });
   }
+
 
   /** Closed after the test, in reverse order. */
   protected Handle track(Handle h) {

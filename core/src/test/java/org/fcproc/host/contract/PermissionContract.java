@@ -559,20 +559,13 @@ public abstract class PermissionContract {
 
   /** Asserts that {@code call} fails with a {@link HostException} carrying {@code expected}. */
   protected void assertErrno(Errno expected, HostQuery call) {
-    Object result;
-    try {
-      result = call.call();
-    } catch (HostException e) {
-      assertThat(e.errno()).as("errno of: %s", e.getMessage()).isEqualTo(expected);
-      return;
-    } catch (Exception e) {
-      throw new AssertionError("expected HostException " + expected + " but got " + e, e);
-    }
-    if (result instanceof Handle) {
-      track((Handle) result);
-    }
-    fail("expected " + expected + " but the call succeeded" + (result == null ? "" : ": " + result));
+    Expect.errno(expected, call::call, result -> {
+      if (result instanceof Handle) {
+        track((Handle) result);
+      }
+    });
   }
+
 
   protected Handle track(Handle h) {
     opened.add(h);
