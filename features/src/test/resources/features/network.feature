@@ -1,6 +1,7 @@
 Feature: Bridge and TAP devices
-  VMs reach the network through a TAP device enslaved to a host bridge. fcproc creates both
-  with `ip`, as the seed does, and never touches a link it was not asked to manage.
+  VMs reach the network through a TAP device enslaved to a host bridge. fcproc creates the
+  bridge with `ip`, as the seed does, and the TAP through the tun driver's ioctls when it runs
+  as root (`ip` through sudo otherwise); it never touches a link it was not asked to manage.
 
   Background:
     Given a host with the standard layout

@@ -4,6 +4,7 @@ import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Locale;
+import org.fcproc.host.Errno;
 import org.fcproc.host.Handle;
 import org.fcproc.host.HostException;
 import org.fcproc.host.HostOps;
@@ -75,11 +76,18 @@ final class FirecrackerApi {
       if (headerEnd >= 0 && sofar.length >= headerEnd + 4 + contentLength) {
         return parse(sofar, headerEnd, contentLength, where);
       }
-      long left = deadline - host.nanoTime();
-      if (left <= 0) {
-        throw new FcprocException("firecracker API " + where + ": no complete response within " + TIMEOUT.toSeconds() + " s");
+      // Read what is there before judging the deadline: the answer may have arrived while this
+      // thread was not running (and on the simulated host, other threads move the shared clock).
+      long left = Math.max(0, deadline - host.nanoTime());
+      int n;
+      try {
+        n = c.read(buf, Duration.ofNanos(left));
+      } catch (HostException e) {
+        if (e.is(Errno.ETIMEDOUT)) {
+          throw new FcprocException("firecracker API " + where + ": no complete response within " + TIMEOUT.toSeconds() + " s");
+        }
+        throw e;
       }
-      int n = c.read(buf, Duration.ofNanos(left));
       if (n < 0) {
         throw new FcprocException("firecracker API " + where + ": connection closed before a complete response");
       }

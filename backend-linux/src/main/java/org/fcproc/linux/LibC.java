@@ -150,4 +150,20 @@ public interface LibC {
   @SaveError
   @Variadic(fixedCount = 1)
   long syscall(long number, int pidfd, int sig, Pointer info, int flags);
+
+  // ---- TAP devices and bridges (TapDevices); appended for the syscall path of createTapOwned
+
+  /** {@code open(2)} of a path; only {@code /dev/net/tun} goes this way. */
+  @SaveError
+  int open(String path, int flags);
+
+  /** {@code ioctl(fd, request, struct ifreq *)}. */
+  @SaveError
+  @Variadic(fixedCount = 2)
+  int ioctl(int fd, long request, Pointer arg);
+
+  /** {@code ioctl(fd, request, unsigned long)}: TUNSETOWNER, TUNSETGROUP, TUNSETPERSIST. */
+  @SaveError
+  @Variadic(fixedCount = 2)
+  int ioctl(int fd, long request, long arg);
 }

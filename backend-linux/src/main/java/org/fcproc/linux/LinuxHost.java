@@ -122,10 +122,12 @@ public final class LinuxHost implements HostOps {
   private final Native n;
   private final LibC libc;
   private volatile boolean fchmodat2Missing;
+  private final TapDevices taps;
 
   private LinuxHost(Native n) {
     this.n = n;
     this.libc = n.libc;
+    this.taps = new TapDevices(n);
   }
 
   /**
@@ -1118,5 +1120,32 @@ public final class LinuxHost implements HostOps {
     public String toString() {
       return "PidFd[" + pid + ", " + fd + "]";
     }
+  }
+
+  // ================================================================ TAP devices by ioctl (appended)
+
+  /** {@link HostOps#createTap}: {@code TUNSETIFF(IFF_TAP|IFF_NO_PI|IFF_TUN_EXCL)},
+   *  {@code TUNSETOWNER}, {@code TUNSETGROUP}, {@code TUNSETPERSIST(1)} (see {@link TapDevices}). */
+  @Override
+  public void createTap(String name, int uid, int gid) throws HostException {
+    taps.create(name, uid, gid);
+  }
+
+  /** {@link HostOps#deleteLink}: {@code TUNSETIFF} + {@code TUNSETPERSIST(0)}; TAPs only. */
+  @Override
+  public void deleteLink(String name) throws HostException {
+    taps.delete(name);
+  }
+
+  /** {@link HostOps#setLinkMaster}: {@code SIOCBRADDIF}. */
+  @Override
+  public void setLinkMaster(String link, String bridge) throws HostException {
+    taps.setMaster(link, bridge);
+  }
+
+  /** {@link HostOps#setLinkUp}: {@code SIOCGIFFLAGS} + {@code SIOCSIFFLAGS(IFF_UP)}. */
+  @Override
+  public void setLinkUp(String link) throws HostException {
+    taps.setUp(link);
   }
 }

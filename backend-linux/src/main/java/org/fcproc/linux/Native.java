@@ -236,4 +236,24 @@ final class Native {
   // ---- pidfds: numbers after the unification, the same on x86_64 and aarch64 (Linux 5.1 / 5.3)
   static final long SYS_PIDFD_SEND_SIGNAL = 424;
   static final long SYS_PIDFD_OPEN = 434;
+
+  // ---- TAP devices and bridges: linux/if_tun.h, linux/sockios.h, linux/if.h (the same on x86_64
+  // and aarch64). _IOW('T', n, int) for the tun ioctls.
+  static final long TUNSETIFF = 0x400454caL;
+  static final long TUNSETPERSIST = 0x400454cbL;
+  static final long TUNSETOWNER = 0x400454ccL;
+  static final long TUNSETGROUP = 0x400454ceL;
+  static final long SIOCGIFFLAGS = 0x8913;
+  static final long SIOCSIFFLAGS = 0x8914;
+  static final long SIOCBRADDIF = 0x89a2;
+  static final short IFF_TAP = 0x0002;
+  static final short IFF_NO_PI = 0x1000;
+  /** Refuse an existing device of that name (EBUSY) instead of attaching to it. */
+  static final short IFF_TUN_EXCL = (short) 0x8000;
+  static final short IFF_UP = 0x1;
+  /** {@code sizeof(struct ifreq)}: a 16-byte name, then a 24-byte union. */
+  static final int IFREQ_SIZE = 40;
+  static final int IFNAMSIZ = 16;
+  static final int AF_INET = 2;
+  static final int SOCK_DGRAM = 2;
 }

@@ -371,4 +371,42 @@ final class Caller implements HostOps {
   private static String pidfd(org.fcproc.host.PidHandle h) {
     return h == null ? "null" : "pidfd(" + h.pid() + ")";
   }
+
+  // ---------------------------------------------------------------- TAP devices (appended)
+
+  /** {@code TUNSETIFF}/{@code TUNSETOWNER}/{@code TUNSETGROUP}/{@code TUNSETPERSIST} on the link table. */
+  @Override
+  public void createTap(String name, int uid, int gid) throws HostException {
+    host.call(creds, "createTap", List.of(), q(name) + ", " + uid + ", " + gid, op -> {
+      host.netLinks().createTap(op, name, uid, gid);
+      return null;
+    });
+  }
+
+  /** {@code TUNSETIFF} + {@code TUNSETPERSIST(0)} on the link table: TAPs only. */
+  @Override
+  public void deleteLink(String name) throws HostException {
+    host.call(creds, "deleteLink", List.of(), q(name), op -> {
+      host.netLinks().deleteTap(op, name);
+      return null;
+    });
+  }
+
+  /** {@code SIOCBRADDIF} on the link table. */
+  @Override
+  public void setLinkMaster(String link, String bridge) throws HostException {
+    host.call(creds, "setLinkMaster", List.of(), q(link) + ", " + q(bridge), op -> {
+      host.netLinks().setMaster(op, link, bridge);
+      return null;
+    });
+  }
+
+  /** {@code SIOCSIFFLAGS(IFF_UP)} on the link table. */
+  @Override
+  public void setLinkUp(String link) throws HostException {
+    host.call(creds, "setLinkUp", List.of(), q(link), op -> {
+      host.netLinks().setUp(op, link);
+      return null;
+    });
+  }
 }

@@ -5,6 +5,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.TreeMap;
+import org.fcproc.host.Errno;
+import org.fcproc.host.HostException;
 import org.fcproc.host.LinkInfo;
 
 /**
@@ -125,5 +127,94 @@ final class NetLinks {
       sb.append(" tun");
     }
     return sb.append('\n').toString();
+  }
+
+  // ---------------------------------------------------------------- the TAP calls of HostOps (appended)
+
+  // The order of the checks is the kernel's as LinuxHost meets it: a name looked up before the
+  // capability is checked gives ENODEV/EEXIST to anyone.
+
+  /** {@link org.fcproc.host.HostOps#createTap}: EEXIST when the name is taken. */
+  void createTap(Op op, String name, int uid, int gid) throws HostException {
+    requireName(op, name);
+    if (uid < 0 || gid < 0) {
+      throw op.fail(Errno.EINVAL, "negative id " + uid + ":" + gid);
+    }
+    if (exists(name)) {
+      throw op.fail(Errno.EEXIST, "a link of that name exists");
+    }
+    requireRoot(op);
+    createTap(name, uid, gid);
+  }
+
+  /**
+   * {@link org.fcproc.host.HostOps#deleteLink}: TAPs only, as the tun driver deletes them. Like
+   * {@code tun_not_capable}, the TAP's owner (uid and gid both matching where set) may delete it
+   * without {@code CAP_NET_ADMIN}.
+   */
+  void deleteTap(Op op, String name) throws HostException {
+    requireName(op, name);
+    Link l = links.get(name);
+    if (l == null) {
+      throw op.fail(Errno.ENODEV, "no such link");
+    }
+    if (l.kind != LinkInfo.Kind.TAP) {
+      throw op.fail(Errno.EOPNOTSUPP, "not a TAP: only TAPs are deleted this way");
+    }
+    boolean ownerOk = l.owner.isEmpty() || l.owner.getAsInt() < 0 || l.owner.getAsInt() == op.access().uid();
+    boolean groupOk = l.group.isEmpty() || l.group.getAsInt() < 0 || l.group.getAsInt() == op.access().gid();
+    if (!(ownerOk && groupOk)) {
+      requireRoot(op);
+    }
+    delete(name);
+  }
+
+  /** {@link org.fcproc.host.HostOps#setLinkMaster}: {@code br_add_if}'s checks, in its order. */
+  void setMaster(Op op, String name, String bridge) throws HostException {
+    requireName(op, name);
+    requireName(op, bridge);
+    Link l = links.get(name);
+    if (l == null) {
+      throw op.fail(Errno.ENODEV, "no such link");
+    }
+    requireRoot(op);
+    Link br = links.get(bridge);
+    if (br == null) {
+      throw op.fail(Errno.ENODEV, "no such bridge");
+    }
+    if (br.kind != LinkInfo.Kind.BRIDGE) {
+      throw op.fail(Errno.EOPNOTSUPP, bridge + " is not a bridge");
+    }
+    if (l.kind == LinkInfo.Kind.BRIDGE) {
+      throw op.fail(Errno.ELOOP, "a bridge cannot be a port");
+    }
+    if (!l.master.isEmpty()) {
+      throw op.fail(Errno.EBUSY, "already a port of " + l.master);
+    }
+    l.master = bridge;
+  }
+
+  /** {@link org.fcproc.host.HostOps#setLinkUp}. */
+  void setUp(Op op, String name) throws HostException {
+    requireName(op, name);
+    Link l = links.get(name);
+    if (l == null) {
+      throw op.fail(Errno.ENODEV, "no such link");
+    }
+    requireRoot(op);
+    l.up = true;
+  }
+
+  private static void requireRoot(Op op) throws HostException {
+    if (!op.access().privileged()) {
+      throw op.fail(Errno.EPERM, "CAP_NET_ADMIN needed");
+    }
+  }
+
+  private static void requireName(Op op, String name) throws HostException {
+    if (name == null || name.isEmpty() || name.length() >= 16 || name.equals(".") || name.equals("..")
+        || name.chars().anyMatch(c -> c <= ' ' || c == '/' || c == ':' || c > '~')) {
+      throw op.fail(Errno.EINVAL, "not a valid interface name");
+    }
   }
 }

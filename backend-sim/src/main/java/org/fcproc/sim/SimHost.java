@@ -1385,4 +1385,26 @@ public final class SimHost implements HostOps {
     h.position += n;
     return java.util.Arrays.copyOfRange(all, from, from + n);
   }
+
+  // ================================================================ TAP devices (appended)
+
+  @Override
+  public void createTap(String name, int uid, int gid) throws HostException {
+    self.createTap(name, uid, gid);
+  }
+
+  @Override
+  public void deleteLink(String name) throws HostException {
+    self.deleteLink(name);
+  }
+
+  @Override
+  public void setLinkMaster(String link, String bridge) throws HostException {
+    self.setLinkMaster(link, bridge);
+  }
+
+  @Override
+  public void setLinkUp(String link) throws HostException {
+    self.setLinkUp(link);
+  }
 }

@@ -137,7 +137,7 @@ final class LinuxSections {
         .compared(seedName, s.median() / fl.median()));
     rows.add(Row.info(S7, "fcproc ÷ floor", "", null,
         String.format("median %.2f×, p90 %.2f×: the price of fcproc's checks (path walk by handles, mount table reads, re-stats, reopen-after-bind, mount id per entry)",
-            f.median() / fl.median(), f.p90() / fl.p90())));
+            f.median() / fl.median(), f.p90() / fl.p90()) + "; reference row: itself a ratio (of the two rows above)"));
     // Where the time goes: SPI calls per VM, counted and timed through a proxy (untimed run).
     CountingHost counted = new CountingHost(host);
     Fcproc fcCounted = Fcproc.create(counted.host, new Config("/usr/bin/firecracker", BRIDGE, "172.16.0.1", "24", ws.work + "/run"));
@@ -146,14 +146,14 @@ final class LinuxSections {
       fcCounted.prepareJailerChroot(fcSpec);
       fcCounted.cleanupJailerChroot(fcSpec.chrootRoot());
     }
-    rows.add(Row.info(S7, "fcproc, where the time goes", "", null, counted.summary(profiled, 8)));
+    rows.add(Row.info(S7, "fcproc, where the time goes", "", null, counted.summary(profiled, 8) + "; reference row: a breakdown, not a timing"));
     counted.reset();
     Floor floorCounted = new Floor(counted.host);
     for (int i = 0; i < profiled; i++) {
       floorCounted.stage(floorSpec);
       floorCounted.cleanup(floorSpec.chrootRoot());
     }
-    rows.add(Row.info(S7, "floor, where the time goes", "", null, counted.summary(profiled, 8)));
+    rows.add(Row.info(S7, "floor, where the time goes", "", null, counted.summary(profiled, 8) + "; reference row: a breakdown, not a timing"));
     // What the kernel alone charges for the three mounts each VM makes and detaches.
     String dir = ws.work + "/bindprobe";
     Files.createDirectories(Path.of(dir));
@@ -167,7 +167,8 @@ final class LinuxSections {
         host.umount2(dir, EnumSet.of(org.fcproc.host.UmountFlag.DETACH));
       }));
       rows.add(Row.info(S7, "kernel: bind /usr/lib + remount ro + private + lazy detach", "ms", bind,
-          "one library bind's mount syscalls alone; each VM makes and detaches 3 mounts (self-bind, /usr/lib, /usr/lib64)"));
+          "one library bind's mount syscalls alone; each VM makes and detaches 3 mounts (self-bind, /usr/lib, /usr/lib64);"
+              + " reference row: the kernel's own price, nothing to compare with"));
     }
   }
 
@@ -262,9 +263,10 @@ final class LinuxSections {
           () -> seed.ensureSocketAccessFor(present, uid, uid, Duration.ofSeconds(3), Duration.ofMillis(25))));
       Stats handoff = Stats.ofNanosAsMillis(Timing.sample(500, plan.socketHandoffN,
           () -> fc.ensureSocketAccessFor(present, "api socket", uid, uid)));
-      rows.add(Row.info(S3, "seed: hand-off only, socket already there", "ms", seedHandoff, "O_PATH open, fstat, chmod, fchownat"));
+      rows.add(Row.info(S3, "seed: hand-off only, socket already there", "ms", seedHandoff, "O_PATH open, fstat, chmod, fchownat; baseline"));
       rows.add(Row.info(S3, "fcproc: hand-off only, socket already there", "ms", handoff,
-          "the cost after the wait: path walk by handles, fstat, fchmod, fchown"));
+          "the cost after the wait: path walk by handles, fstat, fchmod, fchown")
+          .compared("seed hand-off", seedHandoff.median() / handoff.median()));
     }
     Files.delete(Path.of(present));
 
@@ -285,7 +287,8 @@ final class LinuxSections {
         .compared("seed 25 ms poll", s25.median() / p25.median())
         .target(target, p25.median() <= 1 && p25.p99() <= 5));
     Stats s100 = readiness(dir, "seed100", seed100, 100, plan.socketN100);
-    rows.add(Row.info(S3, "seed: poll os.Stat every 100 ms (sync cadence)", "ms", s100, "bound → handed off"));
+    rows.add(Row.info(S3, "seed: poll os.Stat every 100 ms (sync cadence)", "ms", s100, "bound → handed off")
+        .compared("seed 25 ms poll", s25.median() / s100.median()));
     Stats p100 = readiness(dir, "poll100", poll100, 100, plan.socketN100);
     rows.add(Row.info(S3, "fcproc ensureSocketAccessFor, poll every 100 ms", "ms", p100,
             watchExists ? "bound → handed off; watch disabled (ENOSYS), fcproc polls" : "bound → handed off")
@@ -359,14 +362,16 @@ final class LinuxSections {
       Stats fcS = tapSamples("fct", fcOp, k, sys, plan.tapWarmup, plan.tapN);
       Stats sysS = tapSamples("sys", sysOp, k, sys, plan.tapWarmup * 10, plan.tapN * 10);
       rows.add(Row.info(S4, "seed: ip show, tuntap add, set master, set up, bridge up", "ms", seedS, "5 `ip` processes; baseline"));
-      rows.add(Row.info(S4, "fcproc createTapOwned (ip subprocesses, as now)", "ms", fcS,
-              "6 `ip` processes: the seed's 5 + `ip -details -json link show` to refuse a non-TAP")
+      rows.add(Row.info(S4, "fcproc createTapOwned as root (LinuxHost TAP ioctls)", "ms", fcS,
+              "the SPI path: link lookup (if_nametoindex; no process when absent), createTap (TUNSETIFF/OWNER/GROUP/PERSIST),"
+                  + " setLinkMaster (SIOCBRADDIF), setLinkUp ×2 (SIOCGIFFLAGS/SIOCSIFFLAGS), a fresh fd per call;"
+                  + " not root: the seed's `sudo -n ip` sequence")
           .compared("seed", seedS.median() / fcS.median())
           .target("≤ 0.5 ms", fcS.median() <= 0.5));
       rows.add(Row.info(S4, "floor: TUNSETIFF/OWNER/GROUP/PERSIST + SIOCBRADDIF + SIOCSIFFLAGS (bench only)", "ms", sysS,
-              "jnr-ffi ioctls in bench/TapFloor; NOT in LinuxHost yet: what a syscall path would cost")
-          .compared("seed", seedS.median() / sysS.median())
-          .target("≤ 0.5 ms (if fcproc took this path)", sysS.median() <= 0.5));
+              "jnr-ffi ioctls in bench/TapFloor on one long-lived socket, no checks: the floor for fcproc's row"
+                  + String.format(" (fcproc is %.2f× the floor)", fcS.median() / sysS.median()))
+          .compared("seed", seedS.median() / sysS.median()));
     }
   }
 
@@ -425,7 +430,8 @@ final class LinuxSections {
           .compared("seed, same mounts", s.median() / f.median()));
       log("  %d mounts: fcproc %.2f ms, seed %.2f ms", n, f.median(), s.median());
     }
-    rows.add(Row.info(S5, "linearity", "", null, linearity("fcproc", counts, fcMed) + "; " + linearity("seed", counts, seedMed)));
+    rows.add(Row.info(S5, "linearity", "", null, linearity("fcproc", counts, fcMed) + "; " + linearity("seed", counts, seedMed)
+        + "; reference row: slopes of the rows above"));
     // Where fcproc's cleanup of 1,000 mounts spends its time (one untimed pass through the counting proxy).
     CountingHost counted = new CountingHost(host);
     Fcproc fcCounted = Fcproc.create(counted.host, new Config("/usr/bin/firecracker", BRIDGE, "172.16.0.1", "24", ws.work + "/run"));
@@ -437,7 +443,7 @@ final class LinuxSections {
     mustBeGone(spec.chrootRoot());
     rows.add(Row.info(S5, "fcproc cleanup of 1,000 mounts, where the time goes", "", null,
         String.format("one pass, %.1f ms in all (through the counting proxy); ", total) + counted.summary(1, 6)
-            + "; the rest is fcproc's own work (mountinfo parsing, sorting, checks)"));
+            + "; the rest is fcproc's own work (mountinfo parsing, sorting, checks); reference row: a breakdown, not a timing"));
   }
 
   /** Per-mount slope between successive counts: equal slopes mean linear, a growing one worse. */

@@ -260,4 +260,56 @@ public interface HostOps {
    * whether there was more asks for one byte more than it accepts.
    */
   byte[] read(Handle file, int maxBytes) throws HostException;
+
+  // ---------------------------------------------------------------- TAP devices by syscall (appended)
+
+  /**
+   * A persistent TAP device {@code name} that {@code uid}:{@code gid} may attach to, down and
+   * enslaved to nothing: {@code open("/dev/net/tun", O_RDWR|O_CLOEXEC)},
+   * {@code ioctl(TUNSETIFF)} with {@code IFF_TAP|IFF_NO_PI}, {@code TUNSETOWNER},
+   * {@code TUNSETGROUP}, {@code TUNSETPERSIST(1)}, then close (the device stays). Needs root
+   * ({@code CAP_NET_ADMIN} in the network namespace).
+   *
+   * <p>Unlike {@code TUNSETIFF} itself, which attaches to an existing TUN/TAP of that name, an
+   * existing link of that name of any kind is EEXIST: create never adopts a device.
+   *
+   * @throws HostException EEXIST when a link of that name exists; EPERM without
+   *     {@code CAP_NET_ADMIN} (EACCES first when the mode of {@code /dev/net/tun} keeps the caller
+   *     out, as 0600 does); EINVAL for a name that is not a valid interface name or a negative
+   *     id; ENOENT/ENODEV when there is no tun driver
+   */
+  void createTap(String name, int uid, int gid) throws HostException;
+
+  /**
+   * Deletes the TAP {@code name}: {@code open("/dev/net/tun")}, attach with {@code TUNSETIFF}
+   * ({@code IFF_TAP|IFF_NO_PI}), {@code TUNSETPERSIST(0)}, close; the device goes with the
+   * descriptor. Only TAPs (the only links fcproc makes) are deleted this way.
+   *
+   * @throws HostException ENODEV when there is no link of that name; EOPNOTSUPP when the link is
+   *     not a TAP (the tun driver's EINVAL; delete it with {@code ip link del}); EBUSY when the TAP
+   *     is attached by a running process; EPERM without {@code CAP_NET_ADMIN} unless the caller
+   *     is the TAP's owner (uid, and gid where set: {@code tun_not_capable}), EACCES first when
+   *     the mode of {@code /dev/net/tun} keeps the caller out
+   */
+  void deleteLink(String name) throws HostException;
+
+  /**
+   * Enslaves {@code link} to {@code bridge}: {@code ioctl(SIOCBRADDIF)} on the bridge's name with
+   * the link's index (bridge(8)'s ioctl, on an {@code AF_INET} datagram socket).
+   *
+   * @throws HostException ENODEV when either link is missing; EOPNOTSUPP (or EINVAL on older
+   *     kernels) when {@code bridge} is not a bridge; EBUSY when {@code link} already has a master,
+   *     that bridge included; ELOOP when {@code link} is a bridge; EPERM without
+   *     {@code CAP_NET_ADMIN}
+   */
+  void setLinkMaster(String link, String bridge) throws HostException;
+
+  /**
+   * Brings {@code link} up: {@code SIOCGIFFLAGS}, then {@code SIOCSIFFLAGS} with {@code IFF_UP}
+   * added. Already up: a no-op.
+   *
+   * @throws HostException ENODEV when there is no link of that name; EPERM without
+   *     {@code CAP_NET_ADMIN}
+   */
+  void setLinkUp(String link) throws HostException;
 }

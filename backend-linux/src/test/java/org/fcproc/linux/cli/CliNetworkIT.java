@@ -94,9 +94,11 @@ class CliNetworkIT {
   }
 
   @Test
-  void tapCreateOnAMissingBridgeFailsNamingTheCommand() throws Exception {
+  void tapCreateOnAMissingBridgeFailsNamingTheIoctl() throws Exception {
+    // As root, createTapOwned takes the syscall path: the failure names the ioctl and the errno.
     Jar.Run r = Jar.run("tap", "create", "--name", "tap-cli1", "--bridge", "br-none", "--json").expect(1);
-    assertThat(r.error()).containsEntry("kind", "command-failed");
-    assertThat((String) r.error().get("message")).contains("ip link set tap-cli1 master br-none");
+    assertThat(r.error()).containsEntry("kind", "host-call").containsEntry("call", "ioctl(SIOCBRADDIF)")
+        .containsEntry("errno", "ENODEV");
+    assertThat((String) r.error().get("message")).contains("attach TAP tap-cli1 to bridge br-none");
   }
 }

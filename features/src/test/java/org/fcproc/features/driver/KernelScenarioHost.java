@@ -30,6 +30,7 @@ import org.fcproc.host.HostException;
 import org.fcproc.host.HostOps;
 import org.fcproc.host.LinkInfo;
 import org.fcproc.host.OpenFlag;
+import org.fcproc.host.ProcessInfo;
 import org.fcproc.host.OpenHow;
 import org.fcproc.host.Resolve;
 import org.fcproc.linux.LinuxHost;
@@ -563,12 +564,17 @@ public final class KernelScenarioHost implements ScenarioHost {
     long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
     while (true) {
       boolean alive;
+      boolean exiting;
       try {
-        alive = linux.process(pid).map(p -> !p.zombie()).orElse(false);
+        Optional<ProcessInfo> p = linux.process(pid);
+        alive = p.map(x -> !x.zombie()).orElse(false);
+        // A process on its way out has released its memory, and with it its command line,
+        // before it becomes a zombie: exit, like SIGKILL, takes a moment on a real kernel.
+        exiting = p.map(x -> x.argv().isEmpty()).orElse(false);
       } catch (HostException e) {
         throw new IllegalStateException("process " + pid, e);
       }
-      if (!alive || !sigkillPending(pid) || System.nanoTime() > deadline) {
+      if (!alive || !(exiting || sigkillPending(pid)) || System.nanoTime() > deadline) {
         return alive;
       }
       try {

@@ -337,4 +337,28 @@ final class RecordingHostOps implements HostOps {
   public void sleep(Duration duration) throws InterruptedException {
     host.sleep(duration);
   }
+
+  @Override
+  public void createTap(String name, int uid, int gid) throws HostException {
+    enter("createTap");
+    host.createTap(name, uid, gid);
+  }
+
+  @Override
+  public void deleteLink(String name) throws HostException {
+    enter("deleteLink");
+    host.deleteLink(name);
+  }
+
+  @Override
+  public void setLinkMaster(String link, String bridge) throws HostException {
+    enter("setLinkMaster");
+    host.setLinkMaster(link, bridge);
+  }
+
+  @Override
+  public void setLinkUp(String link) throws HostException {
+    enter("setLinkUp");
+    host.setLinkUp(link);
+  }
 }
