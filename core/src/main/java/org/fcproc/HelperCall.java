@@ -83,6 +83,9 @@ final class HelperCall {
     if (spec.dryRun()) {
       args.add("--dry-run");
     }
+    if (!spec.tapPrefix().isEmpty()) {
+      args.add("--tap-prefix=" + spec.tapPrefix());
+    }
     Answer a = call(args);
     Map<String, Object> m = a.json();
     if (m != null && m.containsKey("reclaimed") && (a.exit() == DONE || a.exit() == REFUSED || a.exit() == FAILED)) {

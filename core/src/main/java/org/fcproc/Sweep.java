@@ -18,8 +18,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The orphan sweep (BRIEF §6.7): finds the chroots, mounts and sockets of VMs whose process is
- * gone — after a crash at any step of staging, of the VM or of the manager — and reclaims them
+ * The orphan sweep (BRIEF §6.7): finds the chroots, mounts, sockets and (given a prefix) TAP
+ * devices of VMs whose process is gone — after a crash at any step of staging, of the VM or of the manager — and reclaims them
  * through the same guarded cleanup as {@link JailCleanup}.
  *
  * <h2>What a VM is</h2>
@@ -73,17 +73,27 @@ import org.slf4j.LoggerFactory;
  * the other name's inode); symlinks and other files are not looked at.
  *
  * <h2>TAP devices</h2>
- * Not swept. A TAP "with no process attached" shows on Linux as {@code NO-CARRIER}, but
- * {@link org.fcproc.host.LinkInfo} carries only the administrative state, the SPI cannot list
- * links, and the simulator models no attachment; a TAP's name carries no VM id fcproc could
- * match. A TAP the sweep cannot prove unused is a running VM's network, so it is left alone.
+ * Only with a TAP prefix ({@link SweepSpec#tapPrefix()}; empty, the default: not swept). A TAP's
+ * name carries no VM id fcproc could match, so the caller names the prefix its VMs' TAPs share.
+ * Every link of the network namespace ({@link HostOps#linkNames()}) whose name starts with the
+ * prefix is looked at ({@link HostOps#link}):
+ * <ul>
+ *   <li>not a TAP (a veth, a bridge, ...): <em>refused</em>, never deleted;
+ *   <li>a TAP some process has open ({@link HostOps#tapInUse}: on Linux it has a carrier; when
+ *       unsure, in use): <em>alive</em>;
+ *   <li>a TAP nobody has open: deleted with {@link HostOps#deleteLink} (in a dry run only
+ *       listed). A process that attaches between the check and the delete makes the delete
+ *       EBUSY: then it is reported alive, not deleted.
+ * </ul>
+ * Links without the prefix are not looked at.
  *
  * <h2>Other properties</h2>
  * <ul>
  *   <li><b>Idempotent:</b> what was reclaimed is gone, so a second sweep finds nothing to do
  *       (refused and alive items are reported again, and changed again by nothing).
  *   <li><b>Dry run:</b> the same inspection, no change: the host calls it makes are the lookups,
- *       the mount table, the process table and the {@code connect}s.
+ *       the mount table, the process table and the {@code connect}s (with a TAP prefix: the link
+ *       list, the links and their use).
  *   <li><b>Concurrency:</b> a VM being staged has no process yet and looks dead. Run the sweep
  *       when the manager starts or under the manager's own lock, never while it stages or
  *       starts VMs in the same base directory; likewise a socket between {@code bind(2)} and
@@ -162,6 +172,9 @@ final class Sweep {
     sweepVms(spec, f);
     if (!runtimeDir.isEmpty()) {
       sweepSockets(runtimeDir, spec.dryRun(), f);
+    }
+    if (!spec.tapPrefix().isEmpty()) {
+      sweepTaps(spec.tapPrefix(), spec.dryRun(), f);
     }
     log.info("sweep{}: {} reclaimed, {} refused, {} alive, {} failed", spec.dryRun() ? " (dry run)" : "",
         f.reclaimed.size(), f.refused.size(), f.alive.size(), f.failed.size());
@@ -575,5 +588,79 @@ final class Sweep {
       f.reclaimed(SweepReport.Kind.SOCKET, path, "unlinked: " + why);
       log.info("sweep: unlinked stale socket {}", path);
     }
+  }
+
+  // ---------------------------------------------------------------- TAP devices
+
+  private void sweepTaps(String prefix, boolean dryRun, Found f) {
+    List<String> names;
+    try {
+      names = host.linkNames();
+    } catch (HostException e) {
+      f.failed(SweepReport.Kind.TAP, prefix + "*", "list the network links: " + e.getMessage());
+      return;
+    }
+    for (String name : names) {
+      if (!name.startsWith(prefix)) {
+        continue;
+      }
+      try {
+        sweepTap(name, dryRun, f);
+      } catch (HostException x) {
+        f.failed(SweepReport.Kind.TAP, name, "sweep TAP " + name + ": " + x.getMessage());
+      }
+    }
+  }
+
+  private void sweepTap(String name, boolean dryRun, Found f) throws HostException {
+    Optional<org.fcproc.host.LinkInfo> link = host.link(name);
+    if (link.isEmpty()) {
+      return; // gone since the listing
+    }
+    if (link.get().kind() != org.fcproc.host.LinkInfo.Kind.TAP) {
+      f.refused(SweepReport.Kind.TAP, name, "it has the TAP prefix but is not a TAP (it is "
+          + link.get().kind().name().toLowerCase(java.util.Locale.ROOT) + "); the sweep deletes only TAPs");
+      return;
+    }
+    boolean inUse;
+    try {
+      inUse = host.tapInUse(name);
+    } catch (HostException e) {
+      if (e.is(Errno.ENODEV)) {
+        return;
+      }
+      if (e.is(Errno.EINVAL)) {
+        f.refused(SweepReport.Kind.TAP, name, "it was replaced by a link that is not a TAP during the sweep");
+        return;
+      }
+      throw e;
+    }
+    if (inUse) {
+      f.alive(SweepReport.Kind.TAP, name, "a process has the TAP open (it has a carrier)");
+      return;
+    }
+    String why = "no process has the TAP open (no carrier)";
+    if (dryRun) {
+      f.reclaimed(SweepReport.Kind.TAP, name, "would be deleted: " + why);
+      return;
+    }
+    try {
+      host.deleteLink(name);
+    } catch (HostException e) {
+      if (e.is(Errno.ENODEV)) {
+        return;
+      }
+      if (e.is(Errno.EBUSY)) {
+        f.alive(SweepReport.Kind.TAP, name, "a process attached to the TAP just before it was deleted (EBUSY)");
+        return;
+      }
+      if (e.is(Errno.EOPNOTSUPP)) {
+        f.refused(SweepReport.Kind.TAP, name, "it was replaced by a link that is not a TAP during the sweep");
+        return;
+      }
+      throw e;
+    }
+    f.reclaimed(SweepReport.Kind.TAP, name, "deleted: " + why);
+    log.info("sweep: deleted unused TAP {}", name);
   }
 }

@@ -11,7 +11,8 @@ import java.util.Objects;
  * @param firecrackerBase the firecracker base directory looked at
  * @param runtimeDir the runtime socket directory looked at, empty when none
  * @param reclaimed what was reclaimed (in a dry run: what would be): the mounts detached, the VM
- *     directories removed (their chroot through the guarded cleanup), the stale sockets unlinked
+ *     directories removed (their chroot through the guarded cleanup), the stale sockets unlinked,
+ *     the TAPs with the prefix nobody had open deleted
  * @param refused what a guard would not touch, with the guard's reason; it is left as it was
  * @param alive what was left alone because a live process may still use it, with the evidence
  * @param failed what could not be inspected or reclaimed because a host call failed, with the
@@ -35,7 +36,9 @@ public record SweepReport(
     /** A unix socket in the runtime directory. */
     SOCKET,
     /** A directory the sweep starts from (the firecracker base, the runtime directory). */
-    DIRECTORY
+    DIRECTORY,
+    /** A network link with the TAP prefix ({@link SweepSpec#tapPrefix()}); its path is the link's name. */
+    TAP
   }
 
   /**

@@ -12,9 +12,23 @@ package org.fcproc;
  *
  * @param firecrackerBase the firecracker base directory, e.g. {@code /srv/jail/firecracker}
  * @param dryRun list what would be reclaimed, and why, without changing anything
+ * @param tapPrefix the name prefix of the TAP devices to sweep (e.g. {@code fc-}); empty: TAPs
+ *     are not swept. Non-empty, it must be usable in an interface name: shorter than 15
+ *     characters, no space, {@code /} or {@code :}.
  */
-public record SweepSpec(String firecrackerBase, boolean dryRun) {
+public record SweepSpec(String firecrackerBase, boolean dryRun, String tapPrefix) {
+  /** A sweep that leaves TAP devices alone. */
+  public SweepSpec(String firecrackerBase, boolean dryRun) {
+    this(firecrackerBase, dryRun, "");
+  }
+
   public SweepSpec {
+    tapPrefix = tapPrefix == null ? "" : tapPrefix;
+    if (tapPrefix.length() >= 15 || tapPrefix.equals(".") || tapPrefix.equals("..")
+        || tapPrefix.chars().anyMatch(c -> c <= ' ' || c == '/' || c == ':' || c > '~')) {
+      throw new InvalidInputException("tap prefix",
+          RefusedException.quote(tapPrefix) + " cannot begin an interface name (under 15 printable characters, no /, : or space)");
+    }
     if (firecrackerBase == null || firecrackerBase.isBlank()) {
       throw new InvalidInputException("firecracker base", "the firecracker base directory is required");
     }

@@ -1148,4 +1148,113 @@ public final class LinuxHost implements HostOps {
   public void setLinkUp(String link) throws HostException {
     taps.setUp(link);
   }
+
+  // ================================================================ links for the sweep (appended)
+
+  /** Netlink's link dump through {@code ip -json link show} (not {@code /sys/class/net}: see {@link #link}). */
+  @Override
+  public List<String> linkNames() throws HostException {
+    CommandResult r = run(List.of("ip", "-json", "link", "show"));
+    if (!r.succeeded()) {
+      throw new HostException(Errno.EIO, "ip link show", "", r.stderr().trim());
+    }
+    List<String> names = new ArrayList<>();
+    try {
+      for (Object o : (List<?>) Json.parse(r.stdout())) {
+        Object n = asMap(o).get("ifname");
+        if (n != null) {
+          names.add(n.toString());
+        }
+      }
+    } catch (RuntimeException e) {
+      throw new HostException(Errno.EIO, "ip link show", "", "unreadable output: " + e.getMessage());
+    }
+    LOG.debug("linkNames -> {}", names);
+    return names;
+  }
+
+  /**
+   * A TAP that is up: {@code NO-CARRIER} in {@code ip -json link show}'s flags means no queue is
+   * attached. A TAP that is down reports no carrier at all, so {@code /proc/PID/fd} of every
+   * process is looked at for a {@code /dev/net/tun} descriptor whose {@code fdinfo} has
+   * {@code iff:\t<name>}; a process that vanishes meanwhile is skipped, one that cannot be read
+   * makes the answer true.
+   */
+  @Override
+  public boolean tapInUse(String name) throws HostException {
+    Optional<LinkInfo> l = link(name);
+    if (l.isEmpty()) {
+      throw new HostException(Errno.ENODEV, "tapInUse", name, "no such link");
+    }
+    if (l.get().kind() != LinkInfo.Kind.TAP) {
+      throw new HostException(Errno.EINVAL, "tapInUse", name, "not a TAP (" + l.get().kind() + ")");
+    }
+    if (l.get().up()) {
+      CommandResult r = run(List.of("ip", "-json", "link", "show", "dev", name));
+      if (!r.succeeded()) {
+        if (libc.if_nametoindex(name) == 0) {
+          throw new HostException(Errno.ENODEV, "tapInUse", name, "no such link");
+        }
+        throw new HostException(Errno.EIO, "ip link show", name, r.stderr().trim());
+      }
+      List<?> flags;
+      try {
+        List<?> all = (List<?>) Json.parse(r.stdout());
+        Object f = all.isEmpty() ? null : asMap(all.get(0)).get("flags");
+        flags = f instanceof List ? (List<?>) f : List.of();
+      } catch (RuntimeException e) {
+        throw new HostException(Errno.EIO, "ip link show", name, "unreadable output: " + e.getMessage());
+      }
+      if (flags.contains("UP")) {
+        boolean inUse = !flags.contains("NO-CARRIER");
+        LOG.debug("tapInUse {} -> {} (flags {})", name, inUse, flags);
+        return inUse;
+      }
+      // went down meanwhile: look at the descriptors
+    }
+    boolean inUse = tunDescriptorNames(name);
+    LOG.debug("tapInUse {} -> {} (descriptors)", name, inUse);
+    return inUse;
+  }
+
+  /** Whether some process holds a tun descriptor attached to {@code name} (unsure: true). */
+  private static boolean tunDescriptorNames(String name) {
+    java.nio.file.Path proc = java.nio.file.Paths.get("/proc");
+    String wanted = "iff:\t" + name;
+    try (java.util.stream.Stream<java.nio.file.Path> pids = Files.list(proc)) {
+      for (java.nio.file.Path pid : (Iterable<java.nio.file.Path>) pids::iterator) {
+        if (!pid.getFileName().toString().chars().allMatch(Character::isDigit)) {
+          continue;
+        }
+        try (java.util.stream.Stream<java.nio.file.Path> fds = Files.list(pid.resolve("fd"))) {
+          for (java.nio.file.Path fd : (Iterable<java.nio.file.Path>) fds::iterator) {
+            String target;
+            try {
+              target = Files.readSymbolicLink(fd).toString();
+            } catch (java.nio.file.NoSuchFileException e) {
+              continue;
+            }
+            if (!target.equals("/dev/net/tun")) {
+              continue;
+            }
+            try {
+              for (String line : Files.readAllLines(pid.resolve("fdinfo").resolve(fd.getFileName().toString()))) {
+                if (line.equals(wanted)) {
+                  return true;
+                }
+              }
+            } catch (java.nio.file.NoSuchFileException e) {
+              continue;
+            }
+          }
+        } catch (java.nio.file.NoSuchFileException e) {
+          continue; // exited
+        }
+      }
+    } catch (java.io.IOException | RuntimeException e) {
+      LOG.debug("tapInUse {}: cannot look at every descriptor ({}): counts as in use", name, e.toString());
+      return true;
+    }
+    return false;
+  }
 }

@@ -409,4 +409,18 @@ final class Caller implements HostOps {
       return null;
     });
   }
+
+  // ---------------------------------------------------------------- links for the sweep (appended)
+
+  /** Netlink's link dump on the link table. */
+  @Override
+  public List<String> linkNames() throws HostException {
+    return host.call(creds, "linkNames", List.of(), "", op -> host.netLinks().names());
+  }
+
+  /** The carrier of a TAP: whether the fixture attached a process ({@link SimHost#attachTap}). */
+  @Override
+  public boolean tapInUse(String name) throws HostException {
+    return host.call(creds, "tapInUse", List.of(), q(name), op -> host.netLinks().tapInUse(op, name));
+  }
 }

@@ -22,6 +22,8 @@ final class NetLinks {
     String master = "";
     OptionalInt owner = OptionalInt.empty();
     OptionalInt group = OptionalInt.empty();
+    /** A TAP some process has open (a queue attached): it carries. */
+    boolean attached;
     final List<String> addresses = new ArrayList<>();
 
     Link(int index, String name, LinkInfo.Kind kind) {
@@ -161,6 +163,9 @@ final class NetLinks {
     if (l.kind != LinkInfo.Kind.TAP) {
       throw op.fail(Errno.EOPNOTSUPP, "not a TAP: only TAPs are deleted this way");
     }
+    if (l.attached) {
+      throw op.fail(Errno.EBUSY, "a process has the TAP open");
+    }
     boolean ownerOk = l.owner.isEmpty() || l.owner.getAsInt() < 0 || l.owner.getAsInt() == op.access().uid();
     boolean groupOk = l.group.isEmpty() || l.group.getAsInt() < 0 || l.group.getAsInt() == op.access().gid();
     if (!(ownerOk && groupOk)) {
@@ -216,5 +221,40 @@ final class NetLinks {
         || name.chars().anyMatch(c -> c <= ' ' || c == '/' || c == ':' || c > '~')) {
       throw op.fail(Errno.EINVAL, "not a valid interface name");
     }
+  }
+
+  // ---------------------------------------------------------------- links for the sweep (appended)
+
+  /** {@link org.fcproc.host.HostOps#linkNames}: every name, in index order as the kernel lists them. */
+  List<String> names() {
+    List<Link> all = new ArrayList<>(links.values());
+    all.sort((a, b) -> Integer.compare(a.index, b.index));
+    List<String> out = new ArrayList<>();
+    for (Link l : all) {
+      out.add(l.name);
+    }
+    return out;
+  }
+
+  /** {@link org.fcproc.host.HostOps#tapInUse}: ENODEV, EINVAL for a non-TAP, else the flag. */
+  boolean tapInUse(Op op, String name) throws HostException {
+    requireName(op, name);
+    Link l = links.get(name);
+    if (l == null) {
+      throw op.fail(Errno.ENODEV, "no such link");
+    }
+    if (l.kind != LinkInfo.Kind.TAP) {
+      throw op.fail(Errno.EINVAL, "not a TAP");
+    }
+    return l.attached;
+  }
+
+  /** The fixture: a process opens (true) or closes (false) the TAP. */
+  void setAttached(String name, boolean attached) {
+    Link l = links.get(name);
+    if (l == null || l.kind != LinkInfo.Kind.TAP) {
+      throw new IllegalStateException("no TAP " + name);
+    }
+    l.attached = attached;
   }
 }

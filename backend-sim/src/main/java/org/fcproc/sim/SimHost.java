@@ -1251,6 +1251,26 @@ public final class SimHost implements HostOps {
     }
   }
 
+  /** A process opens the TAP {@code name} (a queue attached): {@link #tapInUse} is then true, and deleting it EBUSY. */
+  public void attachTap(String name) {
+    lock.lock();
+    try {
+      links.setAttached(name, true);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** The process that had the TAP {@code name} open closes it. */
+  public void detachTap(String name) {
+    lock.lock();
+    try {
+      links.setAttached(name, false);
+    } finally {
+      lock.unlock();
+    }
+  }
+
   /** Every link in name order. */
   public List<LinkInfo> links() {
     lock.lock();
@@ -1406,5 +1426,15 @@ public final class SimHost implements HostOps {
   @Override
   public void setLinkUp(String link) throws HostException {
     self.setLinkUp(link);
+  }
+
+  @Override
+  public List<String> linkNames() throws HostException {
+    return self.linkNames();
+  }
+
+  @Override
+  public boolean tapInUse(String name) throws HostException {
+    return self.tapInUse(name);
   }
 }

@@ -312,4 +312,29 @@ public interface HostOps {
    *     {@code CAP_NET_ADMIN}
    */
   void setLinkUp(String link) throws HostException;
+
+  // ---------------------------------------------------------------- links for the sweep (appended)
+
+  /**
+   * The names of every network link in the calling process's network namespace, in the order
+   * the kernel lists them (Linux: {@code ip -json link show}, i.e. netlink; not
+   * {@code /sys/class/net}, which shows the namespace of whoever mounted sysfs).
+   *
+   * @throws HostException EIO when the list cannot be read
+   */
+  List<String> linkNames() throws HostException;
+
+  /**
+   * Whether a process has the TAP {@code name} open (a queue attached), i.e. whether it carries.
+   * Linux: the tun driver turns the carrier on when a queue attaches and off when the last one
+   * detaches. For a TAP that is up, {@code ip -json link show}'s {@code flags} tell it
+   * ({@code NO-CARRIER}: nobody attached); for a TAP that is down the kernel does not report
+   * the carrier, so the descriptors of every process in {@code /proc} are looked at instead
+   * ({@code /dev/net/tun} whose {@code fdinfo} names {@code name} in its {@code iff:} line); a
+   * process that cannot be looked at makes the answer true (unsure: in use).
+   *
+   * @throws HostException ENODEV when there is no link of that name; EINVAL when the link is not
+   *     a TAP, or for a name that is not a valid interface name
+   */
+  boolean tapInUse(String name) throws HostException;
 }

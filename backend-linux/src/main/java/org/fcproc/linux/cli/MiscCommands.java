@@ -40,7 +40,7 @@ final class MiscCommands {
   @Command(name = "sweep", mixinStandardHelpOptions = true, sortOptions = false,
       footer = {
         "%nJSON: {\"command\":\"sweep\",\"ok\":...,\"dry_run\":...,\"firecracker_base\":...,"
-            + "\"runtime_dir\":...,\"reclaimed\":[{\"kind\":\"vm|mount|socket|directory\",\"path\":...,"
+            + "\"runtime_dir\":...,\"reclaimed\":[{\"kind\":\"vm|mount|socket|directory|tap\",\"path\":...,"
             + "\"reason\":...}],\"refused\":[...],\"alive\":[...],\"failed\":[...]}.",
         "%nExit codes: 0 everything found was reclaimed (or would be) or is alive, 1 failed (also:"
             + " something could not be inspected or reclaimed; see \"failed\"), 2 usage, 3 a guard"
@@ -53,8 +53,9 @@ final class MiscCommands {
               + "chroot has a listener) is reclaimed: its chroot through the guarded cleanup of "
               + "jail cleanup (mounts detached; a refusal is reported, never forced), then the "
               + "emptied <id> directory (rmdir). Sockets in the runtime directory that nobody "
-              + "listens on are unlinked. When unsure, a VM counts as alive. TAP devices are not "
-              + "swept. Idempotent. Do not run it while VMs are being staged or started."
+              + "listens on are unlinked. With --tap-prefix, each TAP whose name starts with it that no "
+              + "process has open is deleted (a TAP in use is alive; another kind of link with the "
+              + "prefix is refused, never deleted). When unsure, a VM counts as alive. Idempotent. Do not run it while VMs are being staged or started."
         })
   static final class Sweep implements Action {
     /** The jailer's default: {@code --chroot-base-dir /srv/jailer}, exec file {@code firecracker}. */
@@ -71,10 +72,14 @@ final class MiscCommands {
         description = "The runtime socket directory whose stale sockets are unlinked (runtime_dir).")
     String runtimeDir;
 
+    @Option(names = "--tap-prefix", paramLabel = "PREFIX",
+        description = "Also delete the TAP devices whose name starts with PREFIX that no process has open (default: TAPs are not swept).")
+    String tapPrefix = "";
+
     @Override
     public Result run(Session s) throws Exception {
       Config c = Session.with(s.config(), null, null, null, null, runtimeDir);
-      SweepSpec spec = new SweepSpec(firecrackerBase, dryRun);
+      SweepSpec spec = new SweepSpec(firecrackerBase, dryRun, tapPrefix);
       SweepReport r = s.fcproc(c).sweep(spec);
       int exit = !r.failed().isEmpty() ? ExitCodes.FAILED : !r.refused().isEmpty() ? ExitCodes.REFUSED : ExitCodes.DONE;
       String text = (r.dryRun() ? "sweep (dry run): would reclaim " : "sweep: reclaimed ") + r.reclaimed().size()

@@ -361,4 +361,16 @@ final class RecordingHostOps implements HostOps {
     enter("setLinkUp");
     host.setLinkUp(link);
   }
+
+  @Override
+  public List<String> linkNames() throws HostException {
+    enter("linkNames");
+    return host.linkNames();
+  }
+
+  @Override
+  public boolean tapInUse(String name) throws HostException {
+    enter("tapInUse");
+    return host.tapInUse(name);
+  }
 }
