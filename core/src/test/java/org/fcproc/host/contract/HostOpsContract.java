@@ -32,10 +32,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.extension.ExtensionContext;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.extension.TestWatcher;
 
 /**
  * The {@link HostOps} contract: the Linux facts of BRIEF §5 (and a few more the kernel showed),
@@ -48,16 +44,11 @@ import org.junit.jupiter.api.extension.TestWatcher;
  *
  * <p>After the run the suite prints one line: how many contract tests ran on which host.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-public abstract class HostOpsContract {
+public abstract class HostOpsContract extends ContractSuite {
+  protected HostOpsContract() {
+    super("HostOps contract", "contract tests");
+  }
 
-  /** The scratch area and host for this run; called once, before any test. May abort (skip). */
-  protected abstract ContractHost createContractHost() throws Exception;
-
-  @RegisterExtension final Tally tally = new Tally();
-
-  protected ContractHost contract;
-  protected HostOps host;
   private Handle scratch;
   /** This test's own directory. */
   protected Handle dir;
@@ -70,36 +61,15 @@ public abstract class HostOpsContract {
   private static final Set<UmountFlag> NO_UMOUNT_FLAGS = EnumSet.noneOf(UmountFlag.class);
   private static final Set<UmountFlag> DETACH = EnumSet.of(UmountFlag.DETACH);
 
-  /** Why the suite did not run, when {@link #createContractHost()} aborted it. */
-  private String notRun = "";
-
   @BeforeAll
-  void openContractHost() throws Exception {
-    try {
-      contract = createContractHost();
-    } catch (org.opentest4j.TestAbortedException e) {
-      notRun = e.getMessage();
-      throw e;
-    }
-    host = contract.host();
+  void openScratch() throws Exception {
     scratch = host.open(contract.scratch(), OpenHow.directoryNoFollow());
   }
 
   @AfterAll
-  void closeContractHost() throws Exception {
-    try {
-      if (scratch != null) {
-        scratch.close();
-      }
-      if (contract != null) {
-        contract.close();
-      }
-    } finally {
-      String line = String.format(
-          "HostOps contract on %s: %d contract tests ran (%d passed, %d failed, %d aborted/skipped, %d disabled)",
-          host == null ? "(no host)" : host.name(), tally.passed + tally.failed, tally.passed, tally.failed,
-          tally.aborted, tally.disabled);
-      System.out.println(notRun.isEmpty() ? line : line + " -- not run: " + notRun);
+  void closeScratch() {
+    if (scratch != null) {
+      scratch.close();
     }
   }
 
@@ -925,7 +895,6 @@ public abstract class HostOpsContract {
     });
   }
 
-
   /** Closed after the test, in reverse order. */
   protected Handle track(Handle h) {
     opened.add(h);
@@ -987,32 +956,6 @@ public abstract class HostOpsContract {
   }
 
   /** Counts outcomes for the one-line report. */
-  static final class Tally implements TestWatcher {
-    int passed;
-    int failed;
-    int aborted;
-    int disabled;
-
-    @Override
-    public void testSuccessful(ExtensionContext context) {
-      passed++;
-    }
-
-    @Override
-    public void testFailed(ExtensionContext context, Throwable cause) {
-      failed++;
-    }
-
-    @Override
-    public void testAborted(ExtensionContext context, Throwable cause) {
-      aborted++;
-    }
-
-    @Override
-    public void testDisabled(ExtensionContext context, java.util.Optional<String> reason) {
-      disabled++;
-    }
-  }
 
   /** Names of the entries of a directory handle, for messages. */
   protected String names(Handle h) throws HostException {

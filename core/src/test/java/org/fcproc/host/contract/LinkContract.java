@@ -1,7 +1,6 @@
 package org.fcproc.host.contract;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -11,12 +10,8 @@ import org.fcproc.host.Errno;
 import org.fcproc.host.HostException;
 import org.fcproc.host.HostOps;
 import org.fcproc.host.LinkInfo;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The TAP contract ({@link HostOps#createTap}, {@link HostOps#deleteLink},
@@ -32,43 +27,13 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * <p>The bridge is made with {@code ip link add NAME type bridge} through {@link HostOps#run}: on
  * Linux inside the test JVM's own network namespace, on the simulator in its link table.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-public abstract class LinkContract {
-  protected abstract ContractHost createContractHost() throws Exception;
+public abstract class LinkContract extends ContractSuite {
+  protected LinkContract() {
+    super("Link contract", "tests");
+  }
 
-  @RegisterExtension final HostOpsContract.Tally tally = new HostOpsContract.Tally();
-
-  protected ContractHost contract;
-  protected HostOps host;
   private final List<String> made = new ArrayList<>();
-  private String notRun = "";
   private int serial;
-
-  @BeforeAll
-  void openContractHost() throws Exception {
-    try {
-      contract = createContractHost();
-    } catch (org.opentest4j.TestAbortedException e) {
-      notRun = e.getMessage();
-      throw e;
-    }
-    host = contract.host();
-  }
-
-  @AfterAll
-  void closeContractHost() throws Exception {
-    try {
-      if (contract != null) {
-        contract.close();
-      }
-    } finally {
-      String line = String.format(
-          "Link contract on %s: %d tests ran (%d passed, %d failed, %d aborted/skipped, %d disabled)",
-          host == null ? "(no host)" : host.name(), tally.passed + tally.failed, tally.passed, tally.failed,
-          tally.aborted, tally.disabled);
-      System.out.println(notRun.isEmpty() ? line : line + " -- not run: " + notRun);
-    }
-  }
 
   /** Deletes what the test made, ports before bridges, through {@code ip} (any kind). */
   @AfterEach

@@ -28,8 +28,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The permission facts of BRIEF §5 for non-root callers, asserted through the SPI only on every
@@ -50,8 +48,11 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  *
  * <p>After the run the suite prints one line: how many permission tests ran on which host.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-public abstract class PermissionContract {
+public abstract class PermissionContract extends ContractSuite {
+  protected PermissionContract() {
+    super("Permission contract", "permission tests");
+  }
+
   /** The non-root caller: its uid and its gid. */
   protected static final int USER = 1000;
   /** Another non-root user, owner of things the caller must not touch. */
@@ -66,14 +67,6 @@ public abstract class PermissionContract {
   /** {@code O_WRONLY|O_CREAT|O_EXCL}. */
   private static final OpenHow CREATE = OpenHow.createExclusive(0644);
 
-  /** The scratch area and host for this run; called once, before any test. May abort (skip). */
-  protected abstract ContractHost createContractHost() throws Exception;
-
-  @RegisterExtension final HostOpsContract.Tally tally = new HostOpsContract.Tally();
-
-  protected ContractHost contract;
-  /** Root. */
-  protected HostOps host;
   /** Uid {@value #USER}, made fresh for each test. */
   protected HostOps user;
   private Handle scratch;
@@ -82,36 +75,17 @@ public abstract class PermissionContract {
   protected String dirPath;
 
   private final List<Handle> opened = new ArrayList<>();
-  private String notRun = "";
 
   @BeforeAll
-  void openContractHost() throws Exception {
-    try {
-      contract = createContractHost();
-    } catch (org.opentest4j.TestAbortedException e) {
-      notRun = e.getMessage();
-      throw e;
-    }
-    host = contract.host();
+  void openScratch() throws Exception {
     host.chmod(contract.scratch(), 0755); // traversable by the non-root caller
     scratch = host.open(contract.scratch(), OpenHow.directoryNoFollow());
   }
 
   @AfterAll
-  void closeContractHost() throws Exception {
-    try {
-      if (scratch != null) {
-        scratch.close();
-      }
-      if (contract != null) {
-        contract.close();
-      }
-    } finally {
-      String line = String.format(
-          "Permission contract on %s: %d permission tests ran (%d passed, %d failed, %d aborted/skipped, %d disabled)",
-          host == null ? "(no host)" : host.name(), tally.passed + tally.failed, tally.passed, tally.failed,
-          tally.aborted, tally.disabled);
-      System.out.println(notRun.isEmpty() ? line : line + " -- not run: " + notRun);
+  void closeScratch() {
+    if (scratch != null) {
+      scratch.close();
     }
   }
 
@@ -565,7 +539,6 @@ public abstract class PermissionContract {
       }
     });
   }
-
 
   protected Handle track(Handle h) {
     opened.add(h);

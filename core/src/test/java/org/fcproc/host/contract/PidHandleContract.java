@@ -15,12 +15,8 @@ import org.fcproc.host.HostOps;
 import org.fcproc.host.OpenHow;
 import org.fcproc.host.PidHandle;
 import org.fcproc.host.ProcessInfo;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The process-handle contract ({@link HostOps#openPid}, {@link HostOps#signal(PidHandle, int)},
@@ -34,13 +30,14 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * its own to play with ({@link #startProcess}, ended by {@link #endProcess}, waited for and
  * reaped by {@link #awaitGone}).
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-public abstract class PidHandleContract {
+public abstract class PidHandleContract extends ContractSuite {
+  protected PidHandleContract() {
+    super("Pid-handle contract", "tests");
+  }
+
   static final int SIGKILL = 9;
   /** Above {@code PID_MAX_LIMIT} (2^22 on 64-bit Linux): no process ever has it. */
   static final int NO_SUCH_PID = 4_194_304;
-
-  protected abstract ContractHost createContractHost() throws Exception;
 
   /** Starts a process that runs until it is killed ({@code sleep 1000}); returns its pid. */
   protected abstract int startProcess() throws Exception;
@@ -51,39 +48,8 @@ public abstract class PidHandleContract {
   /** Waits (at most {@code timeout}) until the process has exited and been reaped; true when it has. */
   protected abstract boolean awaitGone(int pid, Duration timeout) throws Exception;
 
-  @RegisterExtension final HostOpsContract.Tally tally = new HostOpsContract.Tally();
-
-  protected ContractHost contract;
-  protected HostOps host;
   private final List<Integer> started = new ArrayList<>();
   private final List<AutoCloseable> opened = new ArrayList<>();
-  private String notRun = "";
-
-  @BeforeAll
-  void openContractHost() throws Exception {
-    try {
-      contract = createContractHost();
-    } catch (org.opentest4j.TestAbortedException e) {
-      notRun = e.getMessage();
-      throw e;
-    }
-    host = contract.host();
-  }
-
-  @AfterAll
-  void closeContractHost() throws Exception {
-    try {
-      if (contract != null) {
-        contract.close();
-      }
-    } finally {
-      String line = String.format(
-          "Pid-handle contract on %s: %d tests ran (%d passed, %d failed, %d aborted/skipped, %d disabled)",
-          host == null ? "(no host)" : host.name(), tally.passed + tally.failed, tally.passed, tally.failed,
-          tally.aborted, tally.disabled);
-      System.out.println(notRun.isEmpty() ? line : line + " -- not run: " + notRun);
-    }
-  }
 
   @AfterEach
   void cleanUp() throws Exception {

@@ -27,8 +27,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The directory-watch contract ({@link HostOps#watch()}, {@link DirectoryWatch}): the inotify(7)
@@ -44,11 +42,10 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * <p>A backend's test extends this class, gives a {@link ContractHost} and a way to make a change
  * {@link #later} while the test waits (a scheduled event on the simulator, a thread on Linux).
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-public abstract class WatchContract {
-
-  /** The scratch area and host for this run; called once, before any test. May abort (skip). */
-  protected abstract ContractHost createContractHost() throws Exception;
+public abstract class WatchContract extends ContractSuite {
+  protected WatchContract() {
+    super("Watch contract", "watch tests");
+  }
 
   /** A change to make while the test waits in {@link DirectoryWatch#next}. */
   @FunctionalInterface
@@ -62,46 +59,23 @@ public abstract class WatchContract {
    */
   protected abstract void later(Duration delay, Change change) throws Exception;
 
-  @RegisterExtension final HostOpsContract.Tally tally = new HostOpsContract.Tally();
-
   private static final Duration QUIET = Duration.ofMillis(150);
 
-  protected ContractHost contract;
-  protected HostOps host;
   private Handle scratch;
   /** This test's own directory. */
   protected Handle dir;
   protected String dirPath;
   private final List<AutoCloseable> opened = new ArrayList<>();
-  private String notRun = "";
 
   @BeforeAll
-  void openContractHost() throws Exception {
-    try {
-      contract = createContractHost();
-    } catch (org.opentest4j.TestAbortedException e) {
-      notRun = e.getMessage();
-      throw e;
-    }
-    host = contract.host();
+  void openScratch() throws Exception {
     scratch = host.open(contract.scratch(), OpenHow.directoryNoFollow());
   }
 
   @AfterAll
-  void closeContractHost() throws Exception {
-    try {
-      if (scratch != null) {
-        scratch.close();
-      }
-      if (contract != null) {
-        contract.close();
-      }
-    } finally {
-      String line = String.format(
-          "Watch contract on %s: %d watch tests ran (%d passed, %d failed, %d aborted/skipped, %d disabled)",
-          host == null ? "(no host)" : host.name(), tally.passed + tally.failed, tally.passed, tally.failed,
-          tally.aborted, tally.disabled);
-      System.out.println(notRun.isEmpty() ? line : line + " -- not run: " + notRun);
+  void closeScratch() {
+    if (scratch != null) {
+      scratch.close();
     }
   }
 
