@@ -32,6 +32,7 @@ import org.fcproc.host.LinkInfo;
 import org.fcproc.host.OpenFlag;
 import org.fcproc.host.ProcessInfo;
 import org.fcproc.host.OpenHow;
+import org.fcproc.host.RenameMode;
 import org.fcproc.host.Resolve;
 import org.fcproc.linux.LinuxHost;
 
@@ -272,10 +273,18 @@ public final class KernelScenarioHost implements ScenarioHost {
     }
     ensureParent(path);
     Path p = Path.of(path);
+    // Made under a temporary name, given its owner and exact mode (the umask applied to mknod),
+    // then renamed into place: the node appears at its path complete, as bind(2) makes a socket.
+    // Made in place, fcproc's directory watch could hand a socket off between the mknod and the
+    // chown here, and this chown would then undo the hand-off.
+    String name = p.getFileName().toString();
+    String temporary = ".arranging-" + name;
+    String temporaryPath = p.getParent().resolve(temporary).toString();
     try (Handle dir = linux.open(p.getParent().toString(), OpenHow.directoryNoFollow())) {
-      linux.mknodAt(dir, p.getFileName().toString(), type, mode, type.isDevice() ? device : DeviceNumber.NONE);
-      linux.lchown(path, owner.uid(), owner.gid());
-      linux.chmod(path, mode); // the umask applied to mknod: the exact mode now
+      linux.mknodAt(dir, temporary, type, mode, type.isDevice() ? device : DeviceNumber.NONE);
+      linux.lchown(temporaryPath, owner.uid(), owner.gid());
+      linux.chmod(temporaryPath, mode);
+      linux.renameAt(dir, temporary, dir, name, RenameMode.NOREPLACE);
     } catch (HostException e) {
       throw arranging("mknod", path, e);
     }
