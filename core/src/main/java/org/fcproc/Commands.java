@@ -10,17 +10,30 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The seed's {@code Runner}: {@code Run} runs a command as the caller, {@code RunSudo} runs it as
- * root. When the caller is already root a command is run directly, which is what {@code sudo}
- * would do, and saves a process; otherwise it is prefixed with {@code sudo -n} so that a missing
- * sudo rule fails at once instead of waiting for a password nobody can type.
+ * root. Whether "as root" means "directly" (the caller is root, which is what {@code sudo} would
+ * do, and saves a process) or "through {@code sudo -n}" (so that a missing sudo rule fails at once
+ * instead of waiting for a password nobody can type) is fixed when the instance is made, by the
+ * {@link Privilege} that owns it — never decided again per call.
  */
 final class Commands {
   private static final Logger log = LoggerFactory.getLogger(Commands.class);
 
   private final HostOps host;
+  private final boolean throughSudo;
 
-  Commands(HostOps host) {
+  private Commands(HostOps host, boolean throughSudo) {
     this.host = host;
+    this.throughSudo = throughSudo;
+  }
+
+  /** Commands whose privileged ones run directly: the caller is root. */
+  static Commands direct(HostOps host) {
+    return new Commands(host, false);
+  }
+
+  /** Commands whose privileged ones run through {@code sudo -n}. */
+  static Commands throughSudo(HostOps host) {
+    return new Commands(host, true);
   }
 
   /** Runs as the caller; returns the result whatever the exit code. */
@@ -46,7 +59,7 @@ final class Commands {
    */
   CommandResult privileged(List<String> argv) throws FcprocException {
     List<String> command = new ArrayList<>(argv.size() + 2);
-    if (!host.credentials().isRoot()) {
+    if (throughSudo) {
       command.add("sudo");
       command.add("-n");
     }

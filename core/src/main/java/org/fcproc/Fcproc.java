@@ -23,6 +23,8 @@ import org.fcproc.host.HostOps;
  */
 public final class Fcproc {
   private final HostOps host;
+  private final Config config;
+  private final Privilege privilege;
   private final Networking network;
   private final FirecrackerBinary binary;
   private final SocketHandoff sockets;
@@ -33,50 +35,83 @@ public final class Fcproc {
 
   private final PrivilegedHelper helper;
 
-  private Fcproc(HostOps host, Config config, PrivilegedHelper helper) {
+  private Fcproc(HostOps host, Config config, PrivilegedHelper helper, Privilege privilege) {
     this.host = host;
+    this.config = config;
     this.helper = helper;
-    Commands commands = new Commands(host);
-    HelperCall helperCall = helper == null ? null : new HelperCall(helper, commands);
-    this.network = new Networking(host, commands, config);
+    this.privilege = privilege;
+    Commands asCaller = Commands.direct(host);
+    this.network = new Networking(host, asCaller, config);
     this.binary = new FirecrackerBinary(host, config);
-    this.sockets = new SocketHandoff(host, commands, config, helperCall);
-    this.processes = new VmProcesses(host, commands, sockets, helperCall);
-    this.staging = new JailStaging(host, helperCall);
-    this.cleanup = new JailCleanup(host, helperCall);
-    this.sweeper = new Sweep(host, cleanup, config, helperCall);
+    this.sockets = new SocketHandoff(host, config, privilege);
+    this.processes = new VmProcesses(host, asCaller, sockets, privilege);
+    this.staging = new JailStaging(host);
+    this.cleanup = new JailCleanup(host);
+    this.sweeper = new Sweep(host, cleanup);
   }
 
   /**
    * The seed's {@code New}, without a privileged helper. As root every operation is made with
    * direct syscalls. Not root (sudo mode), the socket hand-off runs the seed's
    * {@code sudo chmod}/{@code sudo chown -h}, checked through a handle before and after but open
-   * to a race (ATTACKS S11), and staging, cleanup and the sweep refuse ("needs root"): use
+   * to a race (ATTACKS S11), {@code ip} and {@code kill} run through {@code sudo -n}, and staging,
+   * cleanup and the sweep refuse ("needs root"): use
    * {@link #create(HostOps, Config, PrivilegedHelper)} for sudo mode.
    */
   public static Fcproc create(HostOps host, Config config) {
-    return new Fcproc(Objects.requireNonNull(host, "host"), Objects.requireNonNull(config, "config"), null);
+    Objects.requireNonNull(host, "host");
+    Objects.requireNonNull(config, "config");
+    Privilege p = host.credentials().isRoot()
+        ? new DirectPrivilege(Commands.direct(host))
+        : new SeedSudoPrivilege(Commands.throughSudo(host));
+    return new Fcproc(host, config, null, p);
   }
 
   /**
    * The seed's {@code New}, with fcproc's own command line as the privileged helper for sudo mode
    * (BRIEF §6.5). As root the helper is never used. When the caller is not root, each privileged
-   * file operation — the socket hand-off (of {@link #ensureSocketAccessFor},
+   * operation — the socket hand-off (of {@link #ensureSocketAccessFor},
    * {@link #ensureSocketAccess}, {@link #ensureSocketAccessForAsync} and {@link #sendCtrlAltDel},
    * after the socket was waited for as the caller), {@link #prepareJailerChroot},
-   * {@link #cleanupJailerChroot} and {@link #sweep} — runs as one command,
+   * {@link #cleanupJailerChroot}, {@link #sweep}, the safe {@link #kill(int, String)},
+   * {@link #ensureBridge} and {@link #createTapOwned} — runs as one command,
    * {@code sudo -n <helper...> --mode root --json <subcommand> <arguments>}: the same core code as
    * root mode, with its handles and every guard, in one root process, so there is no window
-   * between a check made as the caller and a change made as root. Its answer is mapped back: a
-   * refusal is a {@link RefusedException} with the helper's path and reason, a refused argument
-   * an {@link InvalidInputException}, anything else an {@link FcprocException} naming the command,
-   * its exit code and the helper's message. Network steps ({@code ip}) and {@link #kill} still run
-   * their commands through {@code sudo -n}, as the seed does (they follow no path). See
+   * between a check made as the caller and a change made as root. The helper's root process
+   * confines what it does for the caller to its root-owned policy ({@code /etc/fcproc/helper.conf}).
+   * Its answer is mapped back: a refusal is a {@link RefusedException} with the helper's operation,
+   * path and reason, a refused argument an {@link InvalidInputException}, anything else an
+   * {@link FcprocException} naming the command, its exit code and the helper's message. Nothing
+   * else runs through {@code sudo}: the seed's bare {@link #kill(int)} is sent as the caller. See
    * {@link PrivilegedHelper} for what the deployment must provide.
    */
   public static Fcproc create(HostOps host, Config config, PrivilegedHelper helper) {
-    return new Fcproc(Objects.requireNonNull(host, "host"), Objects.requireNonNull(config, "config"),
-        Objects.requireNonNull(helper, "helper"));
+    Objects.requireNonNull(host, "host");
+    Objects.requireNonNull(config, "config");
+    Objects.requireNonNull(helper, "helper");
+    if (host.credentials().isRoot()) {
+      return new Fcproc(host, config, helper, new DirectPrivilege(Commands.direct(host)));
+    }
+    return throughHelper(host, config, helper);
+  }
+
+  /**
+   * Every privileged operation through {@code helper}, as {@link #create(HostOps, Config,
+   * PrivilegedHelper)} does for a caller that is not root — even when this process is root. For a
+   * root process that wants the helper's confinement rather than its own authority, and for
+   * testing the sudo path as root (the command line's {@code --mode sudo}).
+   */
+  public static Fcproc throughHelper(HostOps host, Config config, PrivilegedHelper helper) {
+    Objects.requireNonNull(host, "host");
+    Objects.requireNonNull(config, "config");
+    Objects.requireNonNull(helper, "helper");
+    HelperCall call = new HelperCall(helper, Commands.throughSudo(host));
+    return new Fcproc(host, config, helper, new HelperPrivilege(call, host.credentials().isRoot()));
+  }
+
+  /** How this instance gets the authority its privileged steps need, in words (for logs). */
+  public String privilegeDescription() {
+    return privilege.describe();
   }
 
   /** The privileged helper of sudo mode, if this instance was given one. */
@@ -93,13 +128,14 @@ public final class Fcproc {
 
   /** Seed: {@code EnsureBridge}. The bridge exists → set up; else add it, add {@code IP/CIDR}, set up. */
   public void ensureBridge() throws FcprocException {
-    network.ensureBridge();
+    network.validateBridge();
+    privilege.ensureBridge(network);
   }
 
   /** Seed: {@code CreateTap}: {@link #createTapOwned} for the caller's uid and gid. */
   public void createTap(String tap) throws FcprocException {
     Credentials me = host.credentials();
-    network.createTapOwned(tap, me.uid(), me.gid());
+    createTapOwned(tap, me.uid(), me.gid());
   }
 
   /**
@@ -108,7 +144,8 @@ public final class Fcproc {
    * that name that is not a TAP (ATTACKS N3).
    */
   public void createTapOwned(String tap, int uid, int gid) throws FcprocException {
-    network.createTapOwned(tap, uid, gid);
+    network.validateTap(tap, uid, gid);
+    privilege.createTap(network, tap, uid, gid);
   }
 
   // ---------------------------------------------------------------- binary
@@ -233,12 +270,16 @@ public final class Fcproc {
   /** Seed: {@code PrepareJailerChroot}: the full staging sequence in the seed's order. See
    *  {@link JailStaging} for what is done differently and why. */
   public void prepareJailerChroot(ChrootSpec spec) throws FcprocException {
-    staging.prepare(Objects.requireNonNull(spec, "spec"));
+    privilege.prepare(staging, Objects.requireNonNull(spec, "spec"));
   }
 
   /** Seed: {@code CleanupJailerChroot}: guarded teardown. See {@link JailCleanup}. */
   public void cleanupJailerChroot(String chrootRoot) throws FcprocException {
-    cleanup.cleanup(chrootRoot);
+    if (chrootRoot == null || chrootRoot.isBlank()) {
+      return; // the seed's behaviour: nothing named, nothing to do
+    }
+    Inputs.absolutePath("chroot root", chrootRoot);
+    privilege.cleanup(cleanup, chrootRoot);
   }
 
   // ---------------------------------------------------------------- orphan sweep
@@ -259,6 +300,8 @@ public final class Fcproc {
    *     alive with the evidence, and what failed (the sweep goes on past one VM's failure)
    */
   public SweepReport sweep(SweepSpec spec) throws FcprocException {
-    return sweeper.sweep(Objects.requireNonNull(spec, "spec"));
+    Objects.requireNonNull(spec, "spec");
+    String runtimeDir = config.runtimeDir().isBlank() ? "" : Inputs.absolutePath("runtime dir", config.runtimeDir());
+    return privilege.sweep(sweeper, spec, runtimeDir);
   }
 }

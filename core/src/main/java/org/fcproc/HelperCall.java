@@ -23,8 +23,8 @@ import org.slf4j.LoggerFactory;
  * {@link JsonReader}.
  * <ul>
  *   <li>exit 0 and {@code "ok":true} → done;
- *   <li>exit 3 → {@link RefusedException} with {@code error.path} and {@code error.reason}, and the
- *       operation recovered from {@code error.message} (so the message is the one root mode gives);
+ *   <li>exit 3 → {@link RefusedException} with {@code error.operation}, {@code error.path} and
+ *       {@code error.reason} (so the message is the one root mode gives; nothing is re-parsed);
  *   <li>exit 2 → {@link InvalidInputException} with {@code error.field} (the helper refused an
  *       argument, or did not understand the command line: a helper of another version);
  *   <li>anything else → {@link FcprocException} naming the command, its exit code and the
@@ -136,11 +136,11 @@ final class HelperCall {
   private FcprocException failure(String operation, String path, Answer a) {
     Map<String, Object> error = a.json() == null ? null : object(a.json().get("error"));
     if (a.exit() == REFUSED) {
-      if (error == null || !(error.get("path") instanceof String p) || !(error.get("reason") instanceof String reason)) {
-        return malformed(a, "exit 3 without error.path and error.reason");
+      if (error == null || !(error.get("operation") instanceof String op) || !(error.get("path") instanceof String p)
+          || !(error.get("reason") instanceof String reason)) {
+        return malformed(a, "exit 3 without error.operation, error.path and error.reason");
       }
-      String message = error.get("message") instanceof String msg ? msg : "";
-      return new RefusedException(refusedOperation(message, p, reason, operation), p, reason);
+      return new RefusedException(op, p, reason);
     }
     String message = error != null && error.get("message") instanceof String msg ? msg : stderrMessage(a);
     if (a.exit() == USAGE && error != null) {
@@ -160,19 +160,6 @@ final class HelperCall {
     String stderr = a.stderr().isBlank() ? "" : "; stderr: " + a.stderr();
     return new FcprocException("privileged helper " + helper + ": malformed answer to `" + a.commandLine()
         + "` (exit " + a.exit() + "): " + detail + stderr);
-  }
-
-  /**
-   * The operation of a refusal, from root mode's message {@code refusing to <op> "<path>": <reason>}
-   * when the helper's message has exactly that form (so the message here is the same), else ours.
-   */
-  static String refusedOperation(String message, String path, String reason, String fallback) {
-    String prefix = "refusing to ";
-    String suffix = " " + RefusedException.quote(path) + ": " + reason;
-    if (message.startsWith(prefix) && message.endsWith(suffix) && message.length() > prefix.length() + suffix.length()) {
-      return message.substring(prefix.length(), message.length() - suffix.length());
-    }
-    return fallback;
   }
 
   /** The helper's own words from stderr: its {@code fcproc: } line, else all of it. */

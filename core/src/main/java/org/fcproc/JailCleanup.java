@@ -36,28 +36,20 @@ import org.slf4j.LoggerFactory;
  *       are unlinked, never followed (C12, C14).
  * </ul>
  *
- * <p>Cleanup runs as root. Not root, it runs as one command through the
- * {@link PrivilegedHelper} when one is configured ({@code sudo -n <helper> --mode root --json
- * jail cleanup --chroot=PATH}: this class, as root), and refuses otherwise.
+ * <p>This is root mode's code; the {@link Privilege} chosen when {@link Fcproc} was made decides
+ * whether it runs here or in the privileged helper's root process.
  */
 final class JailCleanup {
   private static final Logger log = LoggerFactory.getLogger(JailCleanup.class);
-  private static final String OP = "clean up";
+  static final String OP = "clean up";
   private static final OpenHow DIRECTORY = OpenHow.directoryNoFollow().resolving(Resolve.NO_SYMLINKS, Resolve.NO_XDEV);
   private static final OpenHow MOUNT_ROOT = OpenHow.pathNoFollow().resolving(Resolve.NO_SYMLINKS);
   private static final int MAX_DEPTH = 1024;
 
   private final HostOps host;
-  /** The privileged helper of sudo mode, or null. */
-  private final HelperCall helper;
 
   JailCleanup(HostOps host) {
-    this(host, null);
-  }
-
-  JailCleanup(HostOps host, HelperCall helper) {
     this.host = host;
-    this.helper = helper;
   }
 
   void cleanup(String chrootRoot) throws FcprocException {
@@ -67,18 +59,6 @@ final class JailCleanup {
     Inputs.absolutePath("chroot root", chrootRoot);
     if (chrootRoot.equals("/")) {
       throw new RefusedException(OP, chrootRoot, "it is the root directory");
-    }
-    if (!host.credentials().isRoot()) {
-      if (helper != null) {
-        // Sudo mode (BRIEF §6.5): this same method, as root, in one command; its guards, not a
-        // check made here as the caller, decide.
-        helper.run(OP, chrootRoot, List.of("jail", "cleanup", "--chroot=" + chrootRoot));
-        log.info("cleaned up chroot {} through the privileged helper", chrootRoot);
-        return;
-      }
-      throw new FcprocException("clean up " + chrootRoot
-          + ": needs root; give fcproc a privileged helper (Fcproc.create(host, config, helper);"
-          + " the command line does this itself in --mode sudo)");
     }
     FileStat st;
     try {

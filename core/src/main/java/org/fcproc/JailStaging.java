@@ -39,44 +39,27 @@ import org.slf4j.LoggerFactory;
  *       and makes every mount private.
  * </ul>
  *
- * <p>Staging runs as root. In sudo mode the seed shells out every step through {@code sudo};
+ * <p>This is root mode's code. In sudo mode the seed shells out every step through {@code sudo};
  * fcproc does not reproduce that (it cannot be made safe: {@code chown}, {@code ln} and
- * {@code cp} follow planted symlinks). Instead, when the caller is not root and a
- * {@link PrivilegedHelper} is configured, the whole staging runs as one command,
- * {@code sudo -n <helper> --mode root --json jail prepare --chroot=... ...}: this same class, as
- * root, in one process (BRIEF §6.5). Without a helper it refuses ("needs root").
+ * {@code cp} follow planted symlinks). The {@link Privilege} chosen when {@link Fcproc} was made
+ * decides where this code runs: here as root, or in the privileged helper's root process
+ * ({@link HelperPrivilege}).
  */
 final class JailStaging {
   private static final Logger log = LoggerFactory.getLogger(JailStaging.class);
 
   static final List<String> LIBRARY_DIRS = List.of("/usr/lib", "/usr/lib64", "/lib", "/lib64");
   static final String VSOCK_DEVICE = "/dev/vhost-vsock";
-  private static final String OP = "stage jailer chroot";
+  static final String OP = "stage jailer chroot";
 
   private final HostOps host;
-  /** The privileged helper of sudo mode, or null. */
-  private final HelperCall helper;
 
   JailStaging(HostOps host) {
-    this(host, null);
-  }
-
-  JailStaging(HostOps host, HelperCall helper) {
     this.host = host;
-    this.helper = helper;
   }
 
-  void prepare(ChrootSpec s) throws FcprocException {
-    if (!host.credentials().isRoot()) {
-      if (helper != null) {
-        helper.run(OP, s.chrootRoot(), helperArguments(s));
-        log.info("staged jailer chroot {} for {}:{} through the privileged helper", s.chrootRoot(), s.uid(), s.gid());
-        return;
-      }
-      throw new FcprocException("stage jailer chroot " + s.chrootRoot()
-          + ": needs root; give fcproc a privileged helper (Fcproc.create(host, config, helper);"
-          + " the command line does this itself in --mode sudo)");
-    }
+  /** Stages as root; {@code sources} says with whose identity the caller's source files are opened. */
+  void prepare(ChrootSpec s, SourceAccess sources) throws FcprocException {
     String root = s.chrootRoot();
     try (Handle jailBase = NoFollowPaths.createDirectories(host, s.jailBaseDir(), 0755, OP);
         Handle fcBase = childDirectory(jailBase, s.firecrackerBaseDir(), 0755);

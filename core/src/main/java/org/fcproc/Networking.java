@@ -12,40 +12,61 @@ import org.slf4j.LoggerFactory;
  * The host bridge and the VMs' TAP devices.
  *
  * <p>{@link #ensureBridge} goes through {@code ip} as the seed does (it runs once per host, not
- * once per VM). {@link #createTapOwned} diverges from the seed when the caller is root: it uses
+ * once per VM). {@link #createTapBySyscalls}, root mode's TAP, diverges from the seed: it uses
  * the host's TAP calls ({@link HostOps#createTap}, {@link HostOps#setLinkMaster},
  * {@link HostOps#setLinkUp}, {@link HostOps#deleteLink}: tun and bridge ioctls on Linux) instead
  * of five {@code ip} processes, for speed — about 0.4 ms instead of about 16 ms per TAP in the
- * bench (item 4). A caller that is not root keeps the seed's {@code sudo -n ip ...} sequence:
- * the ioctls need {@code CAP_NET_ADMIN}, which only sudo can lend it.
+ * bench. {@link #createTapWithIp} keeps the seed's {@code sudo -n ip ...} sequence for a caller
+ * that is not root and has no privileged helper. Which one runs is the {@link Privilege}'s choice.
  */
 final class Networking {
   private static final Logger log = LoggerFactory.getLogger(Networking.class);
 
   private final HostOps host;
-  private final Commands commands;
+  /** Commands run as the caller ({@code ip link show}). */
+  private final Commands asCaller;
   private final Config config;
 
-  Networking(HostOps host, Commands commands, Config config) {
+  Networking(HostOps host, Commands asCaller, Config config) {
     this.host = host;
-    this.commands = commands;
+    this.asCaller = asCaller;
     this.config = config;
   }
 
+  Config config() {
+    return config;
+  }
+
+  /** Checks the configured bridge before anything runs: its name, address and prefix length. */
+  void validateBridge() {
+    Inputs.interfaceName("bridge name", config.bridgeName());
+    Inputs.ipv4("bridge IP", config.bridgeIp());
+    Inputs.prefixLength("CIDR", config.cidr());
+  }
+
+  /** Checks a TAP's arguments (and the bridge's name) before anything runs. */
+  void validateTap(String tap, int uid, int gid) {
+    Inputs.interfaceName("tap name", tap);
+    Inputs.id("uid", uid);
+    Inputs.id("gid", gid);
+    Inputs.interfaceName("bridge name", config.bridgeName());
+  }
+
   /** The seed's {@code EnsureBridge}: an existing bridge is only brought up (its address is not
-   *  added twice, ATTACKS N2); otherwise it is added, addressed and brought up. */
-  void ensureBridge() throws FcprocException {
+   *  added twice, ATTACKS N2); otherwise it is added, addressed and brought up. {@code asRoot}
+   *  runs the {@code ip} commands that change something. */
+  void ensureBridge(Commands asRoot) throws FcprocException {
     String bridge = Inputs.interfaceName("bridge name", config.bridgeName());
-    if (commands.run("ip", "link", "show", bridge).succeeded()) {
+    if (asCaller.run("ip", "link", "show", bridge).succeeded()) {
       log.info("bridge {} exists; bringing it up", bridge);
-      commands.privileged("ip", "link", "set", bridge, "up");
+      asRoot.privileged("ip", "link", "set", bridge, "up");
       return;
     }
     String address = Inputs.ipv4("bridge IP", config.bridgeIp()) + "/" + Inputs.prefixLength("CIDR", config.cidr());
     log.info("adding bridge {} with {}", bridge, address);
-    commands.privileged("ip", "link", "add", "name", bridge, "type", "bridge");
-    commands.privileged("ip", "addr", "add", address, "dev", bridge);
-    commands.privileged("ip", "link", "set", bridge, "up");
+    asRoot.privileged("ip", "link", "add", "name", bridge, "type", "bridge");
+    asRoot.privileged("ip", "addr", "add", address, "dev", bridge);
+    asRoot.privileged("ip", "link", "set", bridge, "up");
   }
 
   /**
@@ -56,45 +77,38 @@ final class Networking {
    * left alone (ATTACKS N3); the seed deletes whatever link has the name. As in the seed, a
    * failure to delete the stale TAP is not reported by itself: the add that follows fails with the
    * reason ({@code ip tuntap add}; as root, {@code createTap}'s EEXIST, whose message also carries
-   * the delete's errno). As root the steps are ioctls, not {@code ip} (see the class comment).
+   * the delete's errno). Root mode uses ioctls instead: {@link #createTapBySyscalls}.
    */
-  void createTapOwned(String tap, int uid, int gid) throws FcprocException {
-    Inputs.interfaceName("tap name", tap);
-    Inputs.id("uid", uid);
-    Inputs.id("gid", gid);
-    String bridge = Inputs.interfaceName("bridge name", config.bridgeName());
-    Optional<LinkInfo> existing = lookUp(tap);
-    if (existing.isPresent() && existing.get().kind() != LinkInfo.Kind.TAP) {
-      throw new RefusedException(
-          "recreate TAP", tap, "a link of that name exists and is a " + existing.get().kind().name().toLowerCase() + ", not a TAP");
-    }
-    if (host.credentials().isRoot()) {
-      createTapBySyscalls(tap, uid, gid, bridge, existing.isPresent());
-      return;
-    }
-    if (commands.run("ip", "link", "show", tap).succeeded()) {
+  void createTapWithIp(Commands asRoot, String tap, int uid, int gid) throws FcprocException {
+    validateTap(tap, uid, gid);
+    String bridge = config.bridgeName();
+    refuseNonTap(tap);
+    if (asCaller.run("ip", "link", "show", tap).succeeded()) {
       log.info("deleting stale TAP {}", tap);
       try {
-        commands.privileged("ip", "link", "del", tap);
+        asRoot.privileged("ip", "link", "del", tap);
       } catch (CommandFailedException ignored) {
         // As in the seed: the add below reports the real problem.
       }
     }
     log.info("adding TAP {} owned by {}:{} on bridge {}", tap, uid, gid, bridge);
-    commands.privileged(
+    asRoot.privileged(
         "ip", "tuntap", "add", "dev", tap, "mode", "tap", "user", Integer.toString(uid), "group", Integer.toString(gid));
-    commands.privileged("ip", "link", "set", tap, "master", bridge);
-    commands.privileged("ip", "link", "set", tap, "up");
-    commands.privileged("ip", "link", "set", bridge, "up");
+    asRoot.privileged("ip", "link", "set", tap, "master", bridge);
+    asRoot.privileged("ip", "link", "set", tap, "up");
+    asRoot.privileged("ip", "link", "set", bridge, "up");
   }
 
   /**
-   * The root path of {@link #createTapOwned}: the same steps as the seed's {@code ip} sequence, by
+   * Root mode's TAP (see the class comment): the same steps as the seed's {@code ip} sequence, by
    * the host's TAP calls. A stale TAP is deleted first ({@code TUNSETPERSIST(0)}); as in the seed a
    * failure there is not reported by itself: the create that follows fails (EEXIST) and its
    * message carries the delete's errno too. Every failure names the ioctl and the errno.
    */
-  private void createTapBySyscalls(String tap, int uid, int gid, String bridge, boolean stale) throws FcprocException {
+  void createTapBySyscalls(String tap, int uid, int gid) throws FcprocException {
+    validateTap(tap, uid, gid);
+    String bridge = config.bridgeName();
+    boolean stale = refuseNonTap(tap);
     HostException deleteFailure = null;
     if (stale) {
       log.info("deleting stale TAP {}", tap);
@@ -123,6 +137,21 @@ final class Networking {
     }
     setUp(tap);
     setUp(bridge);
+  }
+
+  /**
+   * Divergence: a link of that name that is not a TAP (a bridge, a veth, ...) is refused and left
+   * alone (ATTACKS N3); the seed deletes whatever link has the name.
+   *
+   * @return whether a TAP of that name exists (a stale one, to delete first)
+   */
+  private boolean refuseNonTap(String tap) throws FcprocException {
+    Optional<LinkInfo> existing = lookUp(tap);
+    if (existing.isPresent() && existing.get().kind() != LinkInfo.Kind.TAP) {
+      throw new RefusedException(
+          "recreate TAP", tap, "a link of that name exists and is a " + existing.get().kind().name().toLowerCase() + ", not a TAP");
+    }
+    return existing.isPresent();
   }
 
   private void setUp(String link) throws FcprocException {

@@ -7,13 +7,20 @@ package org.fcproc;
 public final class RefusedException extends FcprocException {
   private static final long serialVersionUID = 1L;
 
+  private final String operation;
   private final String path;
   private final String reason;
 
   public RefusedException(String operation, String path, String reason) {
     super("refusing to " + operation + " " + quote(path) + ": " + reason);
+    this.operation = operation;
     this.path = path;
     this.reason = reason;
+  }
+
+  /** What was refused, in words: "clean up", "hand off socket", "link kernel". */
+  public String operation() {
+    return operation;
   }
 
   static String quote(String path) {

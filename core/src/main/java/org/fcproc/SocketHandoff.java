@@ -38,22 +38,17 @@ final class SocketHandoff {
   static final Duration ASYNC_TIMEOUT = Duration.ofSeconds(3);
   static final Duration ASYNC_INTERVAL = Duration.ofMillis(25);
   static final int SOCKET_MODE = 0600;
+  static final String HAND_OFF = "hand off socket";
 
   private final HostOps host;
-  private final Commands commands;
   private final Config config;
-  /** The privileged helper of sudo mode, or null (then the seed's checked sudo chmod/chown). */
-  private final HelperCall helper;
+  /** Where the change is made: here as root, in the privileged helper, or by the seed's sudo. */
+  private final Privilege privilege;
 
-  SocketHandoff(HostOps host, Commands commands, Config config) {
-    this(host, commands, config, null);
-  }
-
-  SocketHandoff(HostOps host, Commands commands, Config config, HelperCall helper) {
+  SocketHandoff(HostOps host, Config config, Privilege privilege) {
     this.host = host;
-    this.commands = commands;
     this.config = config;
-    this.helper = helper;
+    this.privilege = privilege;
   }
 
   /**
@@ -65,7 +60,7 @@ final class SocketHandoff {
    */
   void ensureSocketDir() throws FcprocException {
     String dir = Inputs.absolutePath("runtime dir", config.runtimeDir());
-    int mode = host.credentials().isRoot() ? 0711 : 0700;
+    int mode = privilege.runtimeDirMode();
     try (Handle h = NoFollowPaths.createDirectories(host, dir, mode, "create runtime dir")) {
       host.fchmod(h, mode);
       log.info("runtime dir {} ready, mode {}", dir, String.format("%04o", mode));
@@ -233,15 +228,13 @@ final class SocketHandoff {
   }
 
   /**
-   * Root: through handles ({@link #handOffAsRoot}). Not root: through the privileged helper when
-   * there is one ({@link #handOffThroughHelper}, which may wait {@code helperWait} for the socket
-   * as root), else the seed's checked {@code sudo chmod}/{@code chown} ({@link #handOffWithSudo}).
+   * The change itself, where the {@link Privilege} makes it: as root through handles
+   * ({@link #handOffAsRoot}), through the privileged helper (which may wait {@code helperWait} for
+   * the socket as root), or the seed's checked {@code sudo chmod}/{@code chown}
+   * ({@link #handOffWithSudo}).
    */
   private Handle handOffNow(String path, int uid, int gid, Duration helperWait) throws FcprocException {
-    if (host.credentials().isRoot()) {
-      return handOffAsRoot(path, uid, gid);
-    }
-    return helper != null ? handOffThroughHelper(path, uid, gid, helperWait) : handOffWithSudo(path, uid, gid);
+    return privilege.handOffSocket(this, path, uid, gid, helperWait);
   }
 
   /**
@@ -252,8 +245,8 @@ final class SocketHandoff {
    * S3), and a socket with more than one hard link is refused (S5): it may be another socket's
    * link, and changing it would change that socket too.
    */
-  private Handle handOffAsRoot(String path, int uid, int gid) throws FcprocException {
-    Handle socket = openChecked(path, "hand off socket");
+  Handle handOffAsRoot(String path, int uid, int gid) throws FcprocException {
+    Handle socket = openChecked(path, HAND_OFF);
     try {
       host.fchmod(socket, SOCKET_MODE);
       host.fchown(socket, uid, gid);
@@ -294,24 +287,14 @@ final class SocketHandoff {
   }
 
   /**
-   * Sudo mode with a privileged helper (BRIEF §6.5, ATTACKS S11 closed): the whole hand-off is one
-   * command, {@code sudo -n <helper> --mode root --json socket chown --uid=U --gid=G
-   * --timeout=<wait> -- PATH}, which runs {@link #handOffAsRoot} as root — the socket's directory
-   * reached without symlinks, the socket opened {@code O_PATH|O_NOFOLLOW}, checked to be a unix
-   * socket with one link, and changed through that same handle. The check and the change are
-   * made by one root process on one handle, so a symlink planted at the path, before or during
-   * the call, is refused (exit 3 → {@link RefusedException} with the helper's path and reason)
-   * and never followed.
-   *
-   * <p>Afterwards the caller opens the socket itself ({@link #openChecked}, as in root mode) for
-   * the handle this method returns ({@link VmProcesses#sendCtrlAltDel} talks through it), and
-   * checks that it is what the helper left: owner {@code uid:gid}, mode 0600. Something else —
-   * the socket was replaced in the meantime — is refused; nothing was changed as root on it.
+   * After the privileged helper handed the socket off ({@link HelperPrivilege}): the caller opens it
+   * itself ({@link #openChecked}, as in root mode) for the handle the hand-off returns
+   * ({@link VmProcesses#sendCtrlAltDel} talks through it), and checks that it is what the helper
+   * left: owner {@code uid:gid}, mode 0600. Something else — the socket was replaced in the
+   * meantime — is refused; nothing was changed as root on it.
    */
-  private Handle handOffThroughHelper(String path, int uid, int gid, Duration wait) throws FcprocException {
-    String op = "hand off socket";
-    long ms = Math.max(1, wait.toMillis());
-    helper.run(op, path, List.of("socket", "chown", "--uid=" + uid, "--gid=" + gid, "--timeout=" + ms + "ms", "--", path));
+  Handle confirmHandedOff(String path, int uid, int gid) throws FcprocException {
+    String op = HAND_OFF;
     Handle socket = openChecked(path, op);
     try {
       FileStat st = host.fstat(socket);
@@ -319,7 +302,6 @@ final class SocketHandoff {
         throw new RefusedException(op, path, "it was replaced after the privileged helper handed it off (now "
             + st.uid() + ":" + st.gid() + " mode " + st.octalMode() + ")");
       }
-      log.info("socket {} handed to {}:{} mode 0600 by the privileged helper", path, uid, gid);
       return socket;
     } catch (HostException e) {
       socket.close();
@@ -337,9 +319,9 @@ final class SocketHandoff {
    * <p>Divergence (ATTACKS S11): {@code chmod(1)} follows a symlink, so the socket is first
    * checked through an {@code O_PATH|O_NOFOLLOW} handle, and checked again afterwards to be the
    * same inode. This narrows the seed's hole to a race between the check and the command; it
-   * closes fully only with a privileged helper ({@link #handOffThroughHelper}).
+   * closes fully only with a privileged helper ({@link HelperPrivilege}).
    */
-  private Handle handOffWithSudo(String path, int uid, int gid) throws FcprocException {
+  Handle handOffWithSudo(Commands commands, String path, int uid, int gid) throws FcprocException {
     FileStat before = checkedSocket(path);
     commands.privileged("chmod", Integer.toOctalString(SOCKET_MODE), path);
     commands.privileged("chown", "-h", uid + ":" + gid, path);

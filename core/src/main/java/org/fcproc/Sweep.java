@@ -118,19 +118,10 @@ final class Sweep {
 
   private final HostOps host;
   private final JailCleanup cleanup;
-  private final Config config;
-  /** The privileged helper of sudo mode, or null: then the sweep needs root. */
-  private final HelperCall helper;
 
-  Sweep(HostOps host, JailCleanup cleanup, Config config) {
-    this(host, cleanup, config, null);
-  }
-
-  Sweep(HostOps host, JailCleanup cleanup, Config config, HelperCall helper) {
+  Sweep(HostOps host, JailCleanup cleanup) {
     this.host = host;
     this.cleanup = cleanup;
-    this.config = config;
-    this.helper = helper;
   }
 
   /** The report being built. */
@@ -157,17 +148,8 @@ final class Sweep {
     }
   }
 
-  SweepReport sweep(SweepSpec spec) throws FcprocException {
-    String runtimeDir = config.runtimeDir().isBlank() ? "" : Inputs.absolutePath("runtime dir", config.runtimeDir());
-    if (!host.credentials().isRoot()) {
-      if (helper != null) {
-        // Sudo mode (BRIEF §6.5): this same sweep, as root, in one command; its report comes back.
-        return helper.sweep(spec, runtimeDir);
-      }
-      throw new FcprocException("sweep " + spec.firecrackerBase()
-          + ": needs root (as the cleanup does); give fcproc a privileged helper (Fcproc.create(host, config, helper);"
-          + " the command line does this itself in --mode sudo)");
-    }
+  /** The sweep, as root; {@code runtimeDir} is validated (or "" for none). */
+  SweepReport sweep(SweepSpec spec, String runtimeDir) throws FcprocException {
     Found f = new Found();
     sweepVms(spec, f);
     if (!runtimeDir.isEmpty()) {

@@ -32,19 +32,18 @@ final class VmProcesses {
   private final Commands commands;
   private final SocketHandoff sockets;
   private final FirecrackerApi api;
-  /** Sudo mode's privileged helper, or null. */
-  private final HelperCall helper;
+  /** Where a signal is sent from: here, through the privileged helper, or by the seed's sudo. */
+  private final Privilege privilege;
 
-  VmProcesses(HostOps host, Commands commands, SocketHandoff sockets) {
-    this(host, commands, sockets, null);
-  }
-
-  VmProcesses(HostOps host, Commands commands, SocketHandoff sockets, HelperCall helper) {
+  /**
+   * @param commands commands run as the caller ({@code pgrep})
+   */
+  VmProcesses(HostOps host, Commands commands, SocketHandoff sockets, Privilege privilege) {
     this.host = host;
     this.commands = commands;
     this.sockets = sockets;
     this.api = new FirecrackerApi(host);
-    this.helper = helper;
+    this.privilege = privilege;
   }
 
   /**
@@ -249,19 +248,26 @@ final class VmProcesses {
     return apiSock == null || apiSock.isBlank() || p.get().commandLine().contains(apiSock);
   }
 
-  /** The seed's {@code Kill}: SIGKILL, through {@code sudo kill -KILL} when not root. */
+  /** The seed's {@code Kill}: SIGKILL, sent where the {@link Privilege} sends it. */
   void kill(int pid) throws FcprocException {
     Inputs.pid("pid", pid);
-    if (host.credentials().isRoot()) {
-      try {
-        host.kill(pid, SIGKILL);
-      } catch (HostException e) {
-        throw new FcprocException("kill -KILL " + pid, e);
-      }
-    } else {
-      commands.privileged("kill", "-KILL", Integer.toString(pid));
+    privilege.kill(this, pid);
+  }
+
+  /** {@code kill(2)} from this process: root's kill, or a caller's kill of its own process. */
+  void killDirectly(int pid) throws FcprocException {
+    try {
+      host.kill(pid, SIGKILL);
+    } catch (HostException e) {
+      throw new FcprocException("kill -KILL " + pid, e);
     }
     log.info("sent SIGKILL to pid {}", pid);
+  }
+
+  /** The seed's sudo branch: {@code sudo -n kill -KILL pid}. */
+  void killWithSudo(Commands throughSudo, int pid) throws FcprocException {
+    throughSudo.privileged("kill", "-KILL", Integer.toString(pid));
+    log.info("sent SIGKILL to pid {} through sudo", pid);
   }
 
   // ---------------------------------------------------------------- the sure kill (ATTACKS P2)
@@ -295,11 +301,11 @@ final class VmProcesses {
   void kill(int pid, String apiSock) throws FcprocException {
     Inputs.pid("pid", pid);
     Inputs.socketPath("api socket", apiSock);
-    if (!host.credentials().isRoot() && helper != null) {
-      helper.run("kill", apiSock, List.of("vm", "kill", "--pid=" + pid, "--api-sock=" + apiSock));
-      log.info("sent SIGKILL to pid {} ({}) through the privileged helper", pid, apiSock);
-      return;
-    }
+    privilege.kill(this, pid, apiSock);
+  }
+
+  /** {@link #kill(int, String)} made here: as root, or as a caller on its own VM. */
+  void killVm(int pid, String apiSock) throws FcprocException {
     PidHandle process;
     try {
       process = host.openPid(pid);

@@ -29,13 +29,4 @@ class JsonReaderTest {
       assertThatThrownBy(() -> JsonReader.object(bad)).as(bad).isInstanceOf(JsonReader.Malformed.class);
     }
   }
-
-  @Test
-  void theOperationOfARefusalIsRecoveredOnlyFromRootModesExactForm() {
-    assertThat(HelperCall.refusedOperation("refusing to link kernel \"/k\": not a regular file", "/k",
-        "not a regular file", "stage jailer chroot")).isEqualTo("link kernel");
-    assertThat(HelperCall.refusedOperation("something else", "/k", "r", "stage jailer chroot"))
-        .isEqualTo("stage jailer chroot");
-    assertThat(HelperCall.refusedOperation("refusing to  \"/k\": r", "/k", "r", "clean up")).isEqualTo("clean up");
-  }
 }

@@ -10,24 +10,15 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import org.fcproc.host.CommandResult;
-import org.fcproc.host.Credentials;
 import org.fcproc.host.HostException;
 import org.fcproc.host.HostOps;
 import org.fcproc.host.ProcessInfo;
 
 /**
- * The host as the command line hands it to core: the Linux host with two adjustments that only
- * a command line needs. Every other call goes straight through; core's defences are unchanged.
+ * The host as the command line hands it to core: the Linux host with one adjustment that only a
+ * command line needs. Every other call goes straight through; core's defences are unchanged.
  *
  * <ol>
- *   <li><b>{@code --mode sudo} as root.</b> Core picks direct syscalls or {@code sudo -n} from
- *       the effective uid ({@link Credentials#isRoot()}), as the seed does with
- *       {@code os.Geteuid()}. To take the sudo path while root, the credentials core sees say
- *       "not root" (effective uid {@value #NOT_ROOT_EUID}, nobody); the real uid and gid, which
- *       core uses as default owners, are the real ones. The process itself keeps root. Core
- *       then takes sudo mode's privileged-helper path ({@link Session}): {@code sudo -n} of this
- *       command line in {@code --mode root}, which works as root wherever {@code sudo} is
- *       installed.
  *   <li><b>{@code pgrep -n -f PATTERN} must not find fcproc itself.</b> {@code pgrep} leaves out
  *       only its own process, and this command line holds the very path it looks for
  *       ({@code fcproc vm pid --api-sock PATH}), so {@code -n} would pick the fcproc JVM (or the
@@ -39,48 +30,31 @@ import org.fcproc.host.ProcessInfo;
  * </ol>
  */
 final class CliHost implements InvocationHandler {
-  static final int NOT_ROOT_EUID = 65534;
-
   private final HostOps delegate;
-  private final boolean sudoWhileRoot;
-  private final boolean fixPgrep;
 
-  private CliHost(HostOps delegate, boolean sudoWhileRoot, boolean fixPgrep) {
+  private CliHost(HostOps delegate) {
     this.delegate = delegate;
-    this.sudoWhileRoot = sudoWhileRoot;
-    this.fixPgrep = fixPgrep;
   }
 
-  static HostOps wrap(HostOps delegate, boolean sudoWhileRoot) {
-    return wrap(delegate, sudoWhileRoot, true);
-  }
-
-  /**
-   * @param fixPgrep adjustment 2, for the real host only: on another backend (a simulated host
-   *     given to {@link Main#run(HostOps, String[], java.io.PrintStream, java.io.PrintStream)})
-   *     this JVM's pids mean nothing
-   */
-  static HostOps wrap(HostOps delegate, boolean sudoWhileRoot, boolean fixPgrep) {
+  /** The real host, adjusted. (On another backend — a simulated host given to
+   *  {@link Main#run(HostOps, String[], java.io.PrintStream, java.io.PrintStream)} — this JVM's
+   *  pids mean nothing, and the host is used as it is.) */
+  static HostOps wrap(HostOps delegate) {
     return (HostOps) Proxy.newProxyInstance(
-        HostOps.class.getClassLoader(), new Class<?>[] {HostOps.class}, new CliHost(delegate, sudoWhileRoot, fixPgrep));
+        HostOps.class.getClassLoader(), new Class<?>[] {HostOps.class}, new CliHost(delegate));
   }
 
   @Override
   public Object invoke(Object proxy, Method method, Object[] args) throws Throwable {
     switch (method.getName()) {
-      case "credentials":
-        if (method.getParameterCount() == 0) {
-          return credentials();
-        }
-        break;
       case "run":
-        if (fixPgrep && method.getParameterCount() == 1 && args[0] instanceof List<?> argv && isNewestPgrep(argv)) {
+        if (method.getParameterCount() == 1 && args[0] instanceof List<?> argv && isNewestPgrep(argv)) {
           return newestPgrep(argv);
         }
         break;
       case "toString":
         if (method.getParameterCount() == 0) {
-          return "CliHost(" + delegate + (sudoWhileRoot ? ", sudo mode" : "") + ")";
+          return "CliHost(" + delegate + ")";
         }
         break;
       default:
@@ -91,14 +65,6 @@ final class CliHost implements InvocationHandler {
     } catch (InvocationTargetException e) {
       throw e.getCause();
     }
-  }
-
-  private Credentials credentials() {
-    Credentials real = delegate.credentials();
-    if (sudoWhileRoot && real.isRoot()) {
-      return new Credentials(real.uid(), real.gid(), NOT_ROOT_EUID);
-    }
-    return real;
   }
 
   static boolean isNewestPgrep(List<?> argv) {

@@ -18,7 +18,7 @@ import org.fcproc.host.HostException;
  *   <caption>kinds</caption>
  *   <tr><td>usage</td><td>2</td><td>bad option, argument, duration, config file</td></tr>
  *   <tr><td>invalid-input</td><td>2</td><td>{@link InvalidInputException}: {@code field}</td></tr>
- *   <tr><td>refused</td><td>3</td><td>{@link RefusedException}: {@code path}, {@code reason}</td></tr>
+ *   <tr><td>refused</td><td>3</td><td>{@link RefusedException}: {@code operation}, {@code path}, {@code reason}</td></tr>
  *   <tr><td>not-ready</td><td>1</td><td>{@link NotReadyException}: {@code path}</td></tr>
  *   <tr><td>exit-timeout</td><td>1</td><td>{@link ExitTimeoutException}: {@code pid}</td></tr>
  *   <tr><td>command-failed</td><td>1</td><td>{@link CommandFailedException}: {@code argv}, {@code status}, {@code stderr}</td></tr>
@@ -40,6 +40,7 @@ record Failure(int exit, String kind, String message, Map<String, Object> detail
       return new Failure(ExitCodes.USAGE, "invalid-input", e.getMessage(), d);
     }
     if (t instanceof RefusedException e) {
+      d.put("operation", e.operation());
       d.put("path", e.path());
       d.put("reason", e.reason());
       return new Failure(ExitCodes.REFUSED, "refused", e.getMessage(), d);

@@ -98,10 +98,7 @@ final class Session {
             "--mode root: not running as root (effective uid " + base.credentials().euid()
                 + "); run as root, or use --mode sudo");
       }
-      boolean sudoWhileRoot = mode == Mode.sudo && root;
-      log.info("mode {}: {}", mode, root && !sudoWhileRoot ? "direct syscalls as root" : "privileged steps through sudo -n");
-      boolean linux = backend.given() == null;
-      host = linux || sudoWhileRoot ? CliHost.wrap(base, sudoWhileRoot, linux) : base;
+      host = backend.given() == null ? CliHost.wrap(base) : base;
     }
     return host;
   }
@@ -114,11 +111,20 @@ final class Session {
    */
   Fcproc fcproc(Config c) throws CliException {
     HostOps h = host();
-    if (h.credentials().isRoot()) {
-      return Fcproc.create(h, c);
+    Fcproc fc;
+    if (mode == Mode.sudo) {
+      // Chosen once, here: --mode sudo takes the helper's path even as root.
+      PrivilegedHelper p = helper().orElseThrow(() -> new CliException(ExitCodes.FAILED, "mode",
+          "--mode sudo: cannot tell how this JVM was started, so there is no privileged helper to run"));
+      fc = Fcproc.throughHelper(h, c, p);
+    } else if (h.credentials().isRoot()) {
+      fc = Fcproc.create(h, c);
+    } else {
+      Optional<PrivilegedHelper> p = helper();
+      fc = p.isPresent() ? Fcproc.create(h, c, p.get()) : Fcproc.create(h, c);
     }
-    Optional<PrivilegedHelper> p = helper();
-    return p.isPresent() ? Fcproc.create(h, c, p.get()) : Fcproc.create(h, c);
+    log.info("mode {}: {}", mode, fc.privilegeDescription());
+    return fc;
   }
 
   Fcproc fcproc() throws CliException {

@@ -368,11 +368,12 @@ class SudoHelperTest {
   @Test
   void exit3IsARefusalWithTheHelpersPathAndReason() {
     Fcproc fc = withFake(answering(3,
-        "{\"command\":\"jail cleanup\",\"ok\":false,\"exit\":3,\"error\":{\"kind\":\"refused\",\"path\":\"/srv/x\","
+        "{\"command\":\"jail cleanup\",\"ok\":false,\"exit\":3,\"error\":{\"kind\":\"refused\",\"operation\":\"frobnicate\",\"path\":\"/srv/x\","
             + "\"reason\":\"it \\\"moved\\\"\",\"message\":\"refusing to frobnicate \\\"/srv/x\\\": it \\\"moved\\\"\"}}\n",
         "fcproc: refusing to frobnicate \"/srv/x\": it \"moved\"\n"));
     assertThatThrownBy(() -> fc.cleanupJailerChroot(CHROOT))
         .isInstanceOfSatisfying(RefusedException.class, e -> {
+          assertThat(e.operation()).isEqualTo("frobnicate");
           assertThat(e.path()).isEqualTo("/srv/x");
           assertThat(e.reason()).isEqualTo("it \"moved\"");
           assertThat(e.getMessage()).isEqualTo("refusing to frobnicate \"/srv/x\": it \"moved\"");
@@ -423,6 +424,7 @@ class SudoHelperTest {
         new String[] {"0", "{\"ok\":true} {\"ok\":true}"},
         new String[] {"0", "{\"ok\":true,\"ok\":true}"},
         new String[] {"3", "{\"ok\":false,\"error\":{\"kind\":\"refused\"}}"},
+        new String[] {"3", "{\"ok\":false,\"error\":{\"kind\":\"refused\",\"path\":\"/x\",\"reason\":\"r\"}}"},
         new String[] {"3", "not json"})) {
       Fcproc fc = withFake(answering(Integer.parseInt(answer[0]), answer[1], ""));
       assertThatThrownBy(() -> fc.cleanupJailerChroot(CHROOT)).as("%s %s", answer[0], answer[1])
