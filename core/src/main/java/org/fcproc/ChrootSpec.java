@@ -9,10 +9,14 @@ import java.util.Set;
  * The arguments of the seed's {@code PrepareJailerChroot}, checked together before anything on
  * the host is touched.
  *
- * <p>The chroot must sit at {@code <jail base>/<firecracker base>/<vm dir>/<root>}, as the
- * jailer lays it out, with a jail base other than {@code /}: staging makes the three parents
- * traversable ({@code chmod 0711}) and gives the per-VM directory to the VM's uid, so a shorter
- * path would change {@code /} itself. The seed trusts its caller for this; fcproc refuses.
+ * <p>The chroot must be a {@link JailPath}, {@code <jail base>/<exec name>/<id>/root}, as the
+ * jailer lays it out: a jail base other than {@code /} (staging makes the three parents
+ * traversable, {@code chmod 0711}, and gives the per-VM directory to the VM's uid, so a shorter
+ * path would change {@code /} itself), the jailer's id rule, and an exec name equal to the
+ * firecracker binary's file name — the directory the jailer itself would use for that binary. The
+ * seed trusts its caller for this; fcproc refuses. The names used inside the chroot may not be
+ * the chroot's own directories nor what the jailer creates there ({@code dev}, {@code run},
+ * {@code old_root}, {@code <exec name>.pid}, the library directories).
  *
  * @param chrootRoot the chroot, e.g. {@code /srv/jail/firecracker/vm1/root}
  * @param uid the jailed uid
@@ -41,15 +45,15 @@ public record ChrootSpec(
     if (chrootRoot == null || chrootRoot.isBlank()) {
       throw new InvalidInputException("chroot root", "chroot root is required");
     }
-    Inputs.absolutePath("chroot root", chrootRoot);
-    if (chrootRoot.chars().filter(c -> c == '/').count() < 4) {
-      throw new InvalidInputException(
-          "chroot root",
-          RefusedException.quote(chrootRoot) + " must be <jail base>/<firecracker base>/<vm dir>/<root> under a jail base other than /");
-    }
+    JailPath jail = JailPath.parse("chroot root", chrootRoot);
     Inputs.id("uid", uid);
     Inputs.id("gid", gid);
     Inputs.absolutePath("firecracker host path", firecrackerHostPath);
+    if (!jail.execName().equals(NoFollowPaths.leaf(firecrackerHostPath))) {
+      throw new InvalidInputException("chroot root", RefusedException.quote(chrootRoot) + " is under exec name "
+          + RefusedException.quote(jail.execName()) + ", but the binary is " + RefusedException.quote(firecrackerHostPath)
+          + ": the jailer names the directory after the binary's file name");
+    }
     Inputs.absolutePath("kernel host path", kernelHostPath);
     Inputs.name("kernel name", kernelName);
     Objects.requireNonNull(initrdHostPath, "initrdHostPath (use \"\" for none)");
@@ -72,11 +76,16 @@ public record ChrootSpec(
         throw new InvalidInputException("drive chroot name", "\"" + d.chrootName() + "\" is already used in the chroot");
       }
     }
-    for (String reserved : List.of("dev", "usr", "lib", "lib64")) {
+    for (String reserved : List.of("dev", "usr", "lib", "lib64", "run", "old_root", jail.execName() + ".pid")) {
       if (names.contains(reserved)) {
         throw new InvalidInputException("chroot names", "\"" + reserved + "\" is reserved for the chroot's own directories");
       }
     }
+  }
+
+  /** The chroot as the jailer's layout. */
+  public JailPath jailPath() {
+    return JailPath.parse("chroot root", chrootRoot);
   }
 
   /** {@code filepath.Dir(chrootRoot)}: the per-VM directory, given to the VM's uid. */

@@ -278,7 +278,7 @@ public final class Fcproc {
     if (chrootRoot == null || chrootRoot.isBlank()) {
       return; // the seed's behaviour: nothing named, nothing to do
     }
-    Inputs.absolutePath("chroot root", chrootRoot);
+    JailPath.parse("chroot root", chrootRoot);
     privilege.cleanup(cleanup, chrootRoot);
   }
 

@@ -175,10 +175,24 @@ final class SocketHandoff {
     return first;
   }
 
-  private static String validate(String path, int uid, int gid) {
+  /**
+   * Checks a hand-off's arguments before anything is touched. The socket must lie beneath a
+   * jailer chroot ({@link JailPath}) or beneath the runtime directory: those are the only places
+   * a VM's sockets are, and a hand-off pointed anywhere else — at another service's socket — is
+   * refused instead of given away.
+   */
+  private String validate(String path, int uid, int gid) {
     Inputs.socketPath("socket path", path);
     Inputs.id("uid", uid);
     Inputs.id("gid", gid);
+    String runtimeDir = config.runtimeDir();
+    boolean inRuntimeDir = !runtimeDir.isBlank() && path.startsWith(runtimeDir + "/")
+        && !Inputs.absolutePath("runtime dir", runtimeDir).equals("/");
+    if (!inRuntimeDir && JailPath.enclosing(NoFollowPaths.parent(path)).isEmpty()) {
+      throw new InvalidInputException("socket path", RefusedException.quote(path)
+          + " is neither beneath a jailer chroot (<jail base>/<exec name>/<id>/root) nor beneath the runtime directory "
+          + RefusedException.quote(runtimeDir));
+    }
     return path;
   }
 

@@ -70,7 +70,7 @@ class InputsTest {
 
   @Test
   void chrootNamesMustBeDistinct() {
-    assertThatThrownBy(() -> new ChrootSpec("/srv/jail/fc/vm1/root", 1000, 1000, "/usr/bin/firecracker",
+    assertThatThrownBy(() -> new ChrootSpec("/srv/jail/firecracker/vm1/root", 1000, 1000, "/usr/bin/firecracker",
             "/k/vmlinux", "firecracker", "", "", java.util.List.of(), false))
         .isInstanceOf(InvalidInputException.class)
         .hasMessageContaining("already used");

@@ -36,6 +36,7 @@ import org.fcproc.host.DirEntry;
 import org.fcproc.host.Errno;
 import org.fcproc.host.FileStat;
 import org.fcproc.host.FileType;
+import org.fcproc.host.FsIdentity;
 import org.fcproc.host.Handle;
 import org.fcproc.host.HostException;
 import org.fcproc.host.HostOps;
@@ -183,6 +184,12 @@ public final class LinuxHost implements HostOps {
   public Handle open(String path, OpenHow how) throws HostException {
     requireAbsolute("openat2", path);
     return openat2(AT_FDCWD, path, how, path);
+  }
+
+  @Override
+  public Handle openAs(FsIdentity who, String path, OpenHow how) throws HostException {
+    requireAbsolute("openat2", path);
+    return FsIdentityThread.call(n, who, path, () -> openat2(AT_FDCWD, path, how, path));
   }
 
   @Override

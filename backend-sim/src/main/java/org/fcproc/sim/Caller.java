@@ -10,6 +10,7 @@ import org.fcproc.host.DeviceNumber;
 import org.fcproc.host.DirEntry;
 import org.fcproc.host.FileStat;
 import org.fcproc.host.FileType;
+import org.fcproc.host.FsIdentity;
 import org.fcproc.host.Handle;
 import org.fcproc.host.HostException;
 import org.fcproc.host.HostOps;
@@ -422,5 +423,13 @@ final class Caller implements HostOps {
   @Override
   public boolean tapInUse(String name) throws HostException {
     return host.call(creds, "tapInUse", List.of(), q(name), op -> host.netLinks().tapInUse(op, name));
+  }
+
+  @Override
+  public Handle openAs(FsIdentity who, String path, OpenHow how) throws HostException {
+    // Supplementary groups are not modelled (see Access): the identity's uid and gid decide.
+    Credentials as = new Credentials(who.uid(), who.gid(), who.uid());
+    return host.call(creds, "openAs", List.of(path), who + ", " + q(path) + ", " + how,
+        op -> vfs().open(new Op(op.call(), op.path(), host.accessFor(as)), path, how));
   }
 }

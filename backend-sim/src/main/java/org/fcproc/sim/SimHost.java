@@ -21,6 +21,7 @@ import org.fcproc.host.DirEntry;
 import org.fcproc.host.Errno;
 import org.fcproc.host.FileStat;
 import org.fcproc.host.FileType;
+import org.fcproc.host.FsIdentity;
 import org.fcproc.host.Handle;
 import org.fcproc.host.HostException;
 import org.fcproc.host.HostOps;
@@ -544,6 +545,11 @@ public final class SimHost implements HostOps {
   @Override
   public Handle open(String path, OpenHow how) throws HostException {
     return self.open(path, how);
+  }
+
+  @Override
+  public Handle openAs(FsIdentity who, String path, OpenHow how) throws HostException {
+    return self.openAs(who, path, how);
   }
 
   @Override

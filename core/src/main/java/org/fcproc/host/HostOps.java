@@ -337,4 +337,22 @@ public interface HostOps {
    *     a TAP, or for a name that is not a valid interface name
    */
   boolean tapInUse(String name) throws HostException;
+
+  // ---------------------------------------------------------------- acting for another user
+
+  /**
+   * {@code openat2} from the root directory made with {@code who}'s file-system identity: fsuid,
+   * fsgid and supplementary groups set for this one call, so the kernel's own permission checks —
+   * search on every directory walked, read or write on the file, {@code fs.protected_*} — are
+   * those of {@code who}. (On Linux, setting a non-zero fsuid also drops the file-system
+   * capabilities, {@code CAP_DAC_OVERRIDE} and {@code CAP_DAC_READ_SEARCH} among them, from the
+   * thread's effective set: {@code setfsuid(2)}, {@code capabilities(7)}.) The handle it returns
+   * is an ordinary handle of this process: what it may do afterwards is decided by how it was
+   * opened, as for any open file description.
+   *
+   * <p>The privileged helper opens the files a sudo caller names this way, so that "may the
+   * caller use this file?" is answered by the open itself, never by a check of the path followed
+   * by an open as root.
+   */
+  Handle openAs(FsIdentity who, String path, OpenHow how) throws HostException;
 }

@@ -11,6 +11,7 @@ import org.fcproc.host.DeviceNumber;
 import org.fcproc.host.Errno;
 import org.fcproc.host.FileStat;
 import org.fcproc.host.FileType;
+import org.fcproc.host.FsIdentity;
 import org.fcproc.host.Handle;
 import org.fcproc.host.HostException;
 import org.fcproc.host.HostOps;
@@ -521,6 +522,56 @@ public abstract class PermissionContract extends ContractSuite {
   @FunctionalInterface
   protected interface HostQuery {
     Object call() throws Exception;
+  }
+
+  // ================================================================ openAs: the caller's identity, root's process
+
+  private static final OpenHow READ_NO_SYMLINKS =
+      new OpenHow(EnumSet.of(OpenFlag.READ, OpenFlag.NONBLOCK, OpenFlag.NOFOLLOW), 0, EnumSet.of(Resolve.NO_SYMLINKS));
+
+  @Test
+  @DisplayName("openAs checks read as the identity: a root-only file is EACCES, a readable one opens")
+  void openAsChecksReadAsTheIdentity() throws Exception {
+    rootFile("secret", 0600);
+    rootFile("public", 0644);
+    FsIdentity caller = new FsIdentity(USER, USER, List.of());
+    assertErrno(Errno.EACCES, () -> host.openAs(caller, p("secret"), READ_NO_SYMLINKS).close());
+    try (Handle h = host.openAs(caller, p("public"), READ_NO_SYMLINKS)) {
+      assertThat(host.fstat(h).is(FileType.REGULAR)).isTrue();
+    }
+    // The same host, as root, opens both: the identity was for that one call only.
+    host.open(p("secret"), READ_NO_SYMLINKS).close();
+  }
+
+  @Test
+  @DisplayName("openAs checks search on every directory walked, as the identity")
+  void openAsChecksSearchOnTheWay() throws Exception {
+    rootDir("locked", 0700);
+    host.open(p("locked/file"), OpenHow.createExclusive(0644)).close();
+    host.chmod(p("locked/file"), 0644);
+    FsIdentity caller = new FsIdentity(USER, USER, List.of());
+    assertErrno(Errno.EACCES, () -> host.openAs(caller, p("locked/file"), READ_NO_SYMLINKS).close());
+  }
+
+  @Test
+  @DisplayName("openAs of a file the identity owns opens it; a write open of a read-only one is EACCES")
+  void openAsOwnerAndWrite() throws Exception {
+    rootFile("mine", 0600);
+    host.chown(p("mine"), USER, USER);
+    rootFile("readonly", 0644);
+    FsIdentity caller = new FsIdentity(USER, USER, List.of());
+    host.openAs(caller, p("mine"), READ_NO_SYMLINKS).close();
+    OpenHow readWrite = new OpenHow(EnumSet.of(OpenFlag.READ, OpenFlag.WRITE, OpenFlag.NONBLOCK, OpenFlag.NOFOLLOW), 0,
+        EnumSet.of(Resolve.NO_SYMLINKS));
+    assertErrno(Errno.EACCES, () -> host.openAs(caller, p("readonly"), readWrite).close());
+    host.openAs(caller, p("mine"), readWrite).close();
+  }
+
+  @Test
+  @DisplayName("openAs with uid 0 is root's open")
+  void openAsRootIsRoot() throws Exception {
+    rootFile("secret", 0600);
+    host.openAs(new FsIdentity(0, 0, List.of()), p("secret"), READ_NO_SYMLINKS).close();
   }
 
   /** Asserts that {@code call} fails with a {@link HostException} carrying {@code expected}. */

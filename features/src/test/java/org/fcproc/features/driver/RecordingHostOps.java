@@ -111,6 +111,12 @@ final class RecordingHostOps implements HostOps {
   }
 
   @Override
+  public Handle openAs(org.fcproc.host.FsIdentity who, String path, OpenHow how) throws HostException {
+    enter("openAs");
+    return host.openAs(who, path, how);
+  }
+
+  @Override
   public Handle openAt(Handle dir, String path, OpenHow how) throws HostException {
     enter("openAt");
     return host.openAt(dir, path, how);
