@@ -45,8 +45,8 @@ public final class Fcproc {
     this.binary = new FirecrackerBinary(host, config);
     this.sockets = new SocketHandoff(host, config, privilege);
     this.processes = new VmProcesses(host, asCaller, sockets, privilege);
-    this.staging = new JailStaging(host);
     this.cleanup = new JailCleanup(host);
+    this.staging = new JailStaging(host, cleanup);
     this.sweeper = new Sweep(host, cleanup);
   }
 

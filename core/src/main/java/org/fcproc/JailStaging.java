@@ -1,5 +1,6 @@
 package org.fcproc;
 
+import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import org.fcproc.host.DeviceNumber;
@@ -53,53 +54,383 @@ final class JailStaging {
   static final String OP = "stage jailer chroot";
 
   private final HostOps host;
+  /** Undoes a staging that failed after it created the chroot. */
+  private final JailCleanup cleanup;
 
-  JailStaging(HostOps host) {
+  JailStaging(HostOps host, JailCleanup cleanup) {
     this.host = host;
+    this.cleanup = cleanup;
   }
 
-  /** Stages as root; {@code sources} says with whose identity the caller's source files are opened. */
-  void prepare(ChrootSpec s, SourceAccess sources) throws FcprocException {
-    String root = s.chrootRoot();
-    try (Handle jailBase = NoFollowPaths.createDirectories(host, s.jailBaseDir(), 0755, OP);
-        Handle fcBase = childDirectory(jailBase, s.firecrackerBaseDir(), 0755);
-        Handle vmDir = childDirectory(fcBase, s.vmDir(), 0755);
-        Handle chroot = childDirectory(vmDir, root, 0755)) {
-      refuseSharedMount(chroot, root);
-      step("chmod chroot root", root, () -> host.fchmod(chroot, 0700));
-      step("chown chroot root", root, () -> host.fchown(chroot, s.uid(), s.gid()));
-      step("chown vm dir", s.vmDir(), () -> host.fchown(vmDir, s.uid(), s.gid()));
-      step("chmod firecracker base dir", s.firecrackerBaseDir(), () -> host.fchmod(fcBase, 0711));
-      step("chmod jail base dir", s.jailBaseDir(), () -> host.fchmod(jailBase, 0711));
+  /**
+   * Stages as root, in two phases. First every file the caller names — kernel, initrd, drives,
+   * the firecracker binary — and the host's vhost-vsock device are opened and checked, with
+   * {@code access}'s authority: a missing source, a source of the wrong type, a source the caller
+   * may not use, stop the staging before anything on the host has changed. Then the seed's
+   * sequence runs on those handles. A failure in the second phase undoes what this call made:
+   * see {@link Undo}.
+   */
+  void prepare(ChrootSpec s, SourceAccess access) throws FcprocException {
+    try (Sources sources = openSources(s, access)) {
+      Undo undo = new Undo(s);
+      String root = s.chrootRoot();
+      List<Handle> held = new ArrayList<>(); // open until the undo has run: it restores through them
+      try {
+        Handle jailBase = hold(held, NoFollowPaths.createDirectories(host, s.jailBaseDir(), 0755, OP));
+        undo.remember(jailBase, s.jailBaseDir());
+        Handle fcBase = hold(held, childDirectory(jailBase, s.firecrackerBaseDir(), 0755));
+        undo.remember(fcBase, s.firecrackerBaseDir());
+        Handle vmDir = hold(held, childDirectory(fcBase, s.vmDir(), 0755));
+        undo.remember(vmDir, s.vmDir());
+        Handle chroot = hold(held, childDirectory(vmDir, root, 0755));
+        undo.remember(chroot, root);
+        stage(s, sources, jailBase, fcBase, vmDir, chroot);
+      } catch (FcprocException | RuntimeException e) {
+        undo.run(e);
+        throw e;
+      } finally {
+        for (int i = held.size() - 1; i >= 0; i--) {
+          held.get(i).close();
+        }
+      }
+    }
+  }
 
-      // Order matters: links before the self-bind, since link(2) gives EXDEV across a mount
-      // edge even within one filesystem.
-      linkInto(chroot, root, s.kernelHostPath(), s.kernelName(), s, "link kernel");
-      if (!s.initrdHostPath().isBlank()) {
-        linkInto(chroot, root, s.initrdHostPath(), s.initrdName(), s, "link initrd");
+  private static Handle hold(List<Handle> held, Handle h) {
+    held.add(h);
+    return h;
+  }
+
+  private void stage(ChrootSpec s, Sources sources, Handle jailBase, Handle fcBase, Handle vmDir, Handle chroot)
+      throws FcprocException {
+    String root = s.chrootRoot();
+    refuseSharedMount(chroot, root);
+    step("chmod chroot root", root, () -> host.fchmod(chroot, 0700));
+    step("chown chroot root", root, () -> host.fchown(chroot, s.uid(), s.gid()));
+    step("chown vm dir", s.vmDir(), () -> host.fchown(vmDir, s.uid(), s.gid()));
+    step("chmod firecracker base dir", s.firecrackerBaseDir(), () -> host.fchmod(fcBase, 0711));
+    step("chmod jail base dir", s.jailBaseDir(), () -> host.fchmod(jailBase, 0711));
+
+    // Order matters: links before the self-bind, since link(2) gives EXDEV across a mount
+    // edge even within one filesystem.
+    linkInto(chroot, root, sources.kernel(), s.kernelName(), s);
+    if (sources.initrd() != null) {
+      linkInto(chroot, root, sources.initrd(), s.initrdName(), s);
+    }
+    for (Source d : sources.drives()) {
+      if (d.stat().is(FileType.BLOCK_DEVICE)) {
+        makeNode(chroot, root, d.chrootName(), FileType.BLOCK_DEVICE, d.stat().rdev(), s, d.what());
+      } else {
+        linkInto(chroot, root, d, d.chrootName(), s);
       }
+    }
+    if (sources.vsock() != null) {
+      try (Handle dev = childDirectory(chroot, root + "/dev", 0755)) {
+        step("chown chroot/dev", root + "/dev", () -> host.fchown(dev, s.uid(), s.gid()));
+        makeNode(dev, root + "/dev", "vhost-vsock", FileType.CHAR_DEVICE, sources.vsock(), s, "stage vhost-vsock");
+      }
+    }
+    copyFirecracker(chroot, root, s, sources.binary());
+    try (Handle top = selfBind(vmDir, chroot, root)) {
+      step("remount chroot suid", root, () -> host.remount(top, EnumSet.noneOf(MountFlag.class)));
+      step("make-private chroot", root, () -> host.setPropagation(top, Propagation.PRIVATE));
+      try (Handle usr = childDirectory(top, root + "/usr", 0755)) {
+        step("create chroot/usr", root + "/usr", () -> host.fchmod(usr, 0755));
+      }
+      for (String libDir : LIBRARY_DIRS) {
+        stageLibraryDir(top, root, libDir);
+      }
+    }
+    log.info("staged jailer chroot {} for {}:{}", root, s.uid(), s.gid());
+  }
+
+  // ---------------------------------------------------------------- phase 1: the sources
+
+  /**
+   * A file the caller named, open and checked.
+   *
+   * @param what the step, for messages ("link kernel", "stage drive rootfs")
+   * @param path the host path the caller gave
+   * @param handle the open file: root's {@code O_PATH} handle, or the caller's own open
+   * @param stat its {@code fstat}
+   * @param chrootName its name in the chroot (drives), else null
+   * @param mayChown whether it may be given to the VM's uid when the VM cannot read it
+   */
+  private record Source(String what, String path, Handle handle, FileStat stat, String chrootName, boolean mayChown) {}
+
+  /** Everything staging reads, opened before anything changes; closing closes every handle. */
+  private record Sources(Source kernel, Source initrd, List<Source> drives, Source binary, DeviceNumber vsock)
+      implements AutoCloseable {
+    @Override
+    public void close() {
+      for (Source src : all()) {
+        src.handle().close();
+      }
+    }
+
+    private List<Source> all() {
+      List<Source> all = new ArrayList<>();
+      for (Source src : new Source[] {kernel, initrd, binary}) {
+        if (src != null) {
+          all.add(src);
+        }
+      }
+      all.addAll(drives);
+      return all;
+    }
+  }
+
+  private Sources openSources(ChrootSpec s, SourceAccess access) throws FcprocException {
+    List<Source> opened = new ArrayList<>();
+    try {
+      Source kernel = track(opened, openLinkSource(s.kernelHostPath(), null, s, "link kernel", access));
+      Source initrd = s.initrdHostPath().isBlank() ? null
+          : track(opened, openLinkSource(s.initrdHostPath(), null, s, "link initrd", access));
+      List<Source> drives = new ArrayList<>();
       for (ChrootDriveSpec d : s.drives()) {
-        stageDrive(chroot, root, d, s);
+        drives.add(track(opened, openDrive(d, s, access)));
       }
-      if (s.wantVsock()) {
-        try (Handle dev = childDirectory(chroot, root + "/dev", 0755)) {
-          step("chown chroot/dev", root + "/dev", () -> host.fchown(dev, s.uid(), s.gid()));
-          DeviceNumber vsock = deviceNumbers(VSOCK_DEVICE, FileType.CHAR_DEVICE, "stage vhost-vsock");
-          makeNode(dev, root + "/dev", "vhost-vsock", FileType.CHAR_DEVICE, vsock, s, "stage vhost-vsock");
+      Source binary = track(opened, openBinary(s, access));
+      DeviceNumber vsock = s.wantVsock() ? deviceNumbers(VSOCK_DEVICE, FileType.CHAR_DEVICE, "stage vhost-vsock") : null;
+      return new Sources(kernel, initrd, drives, binary, vsock);
+    } catch (FcprocException | RuntimeException e) {
+      opened.forEach(src -> src.handle().close());
+      throw e;
+    }
+  }
+
+  private static Source track(List<Source> opened, Source src) {
+    opened.add(src);
+    return src;
+  }
+
+  /** Opens a source as {@code access} says; a permission error of the caller's own open is a refusal. */
+  private Handle openAs(SourceAccess access, String path, org.fcproc.host.OpenHow how, String what)
+      throws FcprocException {
+    CallerSourceAccess caller = (CallerSourceAccess) access;
+    try {
+      return host.openAs(caller.caller(), path, how);
+    } catch (HostException e) {
+      if (e.is(Errno.EACCES) || e.is(Errno.EPERM)) {
+        throw new RefusedException(what, path, "the caller (uid " + caller.caller().uid() + ") may not "
+            + (how.has(OpenFlag.WRITE) ? "open it for reading and writing" : "read it") + " (open as the caller: " + e.errno() + ")");
+      }
+      if (e.is(Errno.ELOOP)) {
+        throw new RefusedException(what, path, "a symlink is on the path (open as the caller: ELOOP)");
+      }
+      throw new FcprocException(what + ": open " + path + " as uid " + caller.caller().uid(), e);
+    }
+  }
+
+  private Source openDrive(ChrootDriveSpec d, ChrootSpec s, SourceAccess access) throws FcprocException {
+    String what = "stage drive " + d.chrootName();
+    if (access instanceof CallerSourceAccess) {
+      Handle h = openAs(access, d.hostPath(), CallerSourceAccess.READ, what);
+      FileStat st = fstatOrClose(h, d.hostPath(), what);
+      if (st.is(FileType.BLOCK_DEVICE)) {
+        // The caller's read-write open is the check that the caller may use the device as a drive.
+        h.close();
+        h = openAs(access, d.hostPath(), CallerSourceAccess.READ_WRITE, what);
+        FileStat rw = fstatOrClose(h, d.hostPath(), what);
+        if (!rw.sameInode(st) || !rw.is(FileType.BLOCK_DEVICE)) {
+          h.close();
+          throw new RefusedException(what, d.hostPath(), "it was replaced while it was being opened");
+        }
+        return new Source(what, d.hostPath(), h, rw, d.chrootName(), false);
+      }
+      h.close();
+      return withName(openLinkSource(d.hostPath(), d.chrootName(), s, what, access), d.chrootName());
+    }
+    FileStat st;
+    try {
+      st = host.stat(d.hostPath());
+    } catch (HostException e) {
+      throw new FcprocException(what + ": stat " + d.hostPath(), e);
+    }
+    if (st.is(FileType.BLOCK_DEVICE)) {
+      try {
+        // O_PATH, following a symlink as stat(2) did (/dev/disk/by-id/... are symlinks): the node
+        // made carries the numbers read from this handle (ATTACKS J8).
+        Handle h = host.open(d.hostPath(), new OpenHow(EnumSet.of(OpenFlag.PATH), 0, EnumSet.noneOf(Resolve.class)));
+        FileStat at = fstatOrClose(h, d.hostPath(), what);
+        if (!at.is(FileType.BLOCK_DEVICE)) {
+          h.close();
+          throw new RefusedException(what, d.hostPath(), "it was replaced while it was being opened");
+        }
+        return new Source(what, d.hostPath(), h, at, d.chrootName(), false);
+      } catch (HostException e) {
+        throw new FcprocException(what + ": open " + d.hostPath(), e);
+      }
+    }
+    if (st.is(FileType.CHAR_DEVICE)) {
+      throw new RefusedException(what, d.hostPath(), "a character device is not a drive");
+    }
+    return withName(openLinkSource(d.hostPath(), d.chrootName(), s, what, access), d.chrootName());
+  }
+
+  private static Source withName(Source src, String chrootName) {
+    return new Source(src.what(), src.path(), src.handle(), src.stat(), chrootName, src.mayChown());
+  }
+
+  private FileStat fstatOrClose(Handle h, String path, String what) throws FcprocException {
+    try {
+      return host.fstat(h);
+    } catch (HostException e) {
+      h.close();
+      throw new FcprocException(what + ": fstat " + path, e);
+    }
+  }
+
+  /**
+   * The firecracker binary, opened for reading: by root (a symlink at the configured path is
+   * followed, as {@code cp} does), or by the caller's own open with no symlink on the way.
+   */
+  private Source openBinary(ChrootSpec s, SourceAccess access) throws FcprocException {
+    String what = "copy firecracker into chroot";
+    String path = s.firecrackerHostPath();
+    Handle h;
+    if (access instanceof CallerSourceAccess) {
+      h = openAs(access, path, CallerSourceAccess.READ, what);
+    } else {
+      OpenHow readSource = new OpenHow(EnumSet.of(OpenFlag.READ, OpenFlag.NONBLOCK), 0, EnumSet.noneOf(Resolve.class));
+      try {
+        h = host.open(path, readSource);
+      } catch (HostException e) {
+        throw new FcprocException(what + ": open " + path, e);
+      }
+    }
+    FileStat st = fstatOrClose(h, path, what);
+    if (!st.is(FileType.REGULAR)) {
+      h.close();
+      throw new RefusedException(what, path, "not a regular file (it is a " + SocketHandoff.describe(st.type()) + ")");
+    }
+    return new Source(what, path, h, st, null, false);
+  }
+
+  // ---------------------------------------------------------------- undo
+
+  /**
+   * What a failed staging undoes, so the call leaves the host as it found it (the jail invariant
+   * asks no more of a refusal, but a half-staged chroot is also a chroot nobody will clean up).
+   *
+   * <ul>
+   *   <li>The directories it created: when the chroot did not exist before this call, the guarded
+   *       cleanup removes it with everything staged in it (detaching the self-bind and the library
+   *       binds through checked handles), then each directory this call created above it is
+   *       removed with {@code rmdir} (never a recursive delete), deepest first.
+   *   <li>The modes and owners it changed on directories that existed before: put back through the
+   *       handles it holds.
+   * </ul>
+   * When the chroot existed before (a chroot staged again), what was staged inside it is not
+   * removed — it may be a previous staging's — and the error says so; {@code jail cleanup} removes
+   * it. A step of the undo that fails is added to the error as suppressed and logged; the undo goes
+   * on with the next.
+   */
+  private final class Undo {
+    private final ChrootSpec spec;
+    /** The shallowest directory on the chroot's path that did not exist, or null. */
+    private final String firstMissing;
+    private final List<Runnable> restores = new ArrayList<>();
+
+    Undo(ChrootSpec spec) throws FcprocException {
+      this.spec = spec;
+      this.firstMissing = firstMissing(spec.chrootRoot());
+    }
+
+    private boolean created(String path) {
+      return firstMissing != null && (path.equals(firstMissing) || path.startsWith(firstMissing + "/"));
+    }
+
+    /** Records the mode and owner of a directory that existed before, to put back on failure. */
+    void remember(Handle dir, String path) throws FcprocException {
+      if (created(path)) {
+        return;
+      }
+      FileStat before;
+      try {
+        before = host.fstat(dir);
+      } catch (HostException e) {
+        throw new FcprocException("fstat " + path, e);
+      }
+      restores.add(0, () -> {
+        try {
+          host.fchmod(dir, before.mode() & 07777);
+          host.fchown(dir, before.uid(), before.gid());
+        } catch (HostException e) {
+          throw new UndoFailure("restore mode and owner of " + path, e);
+        }
+      });
+    }
+
+    void run(Exception cause) {
+      if (firstMissing != null) {
+        attempt(cause, () -> {
+          try {
+            cleanup.cleanup(spec.chrootRoot());
+          } catch (FcprocException e) {
+            throw new UndoFailure("remove the chroot it created", e);
+          }
+        });
+        for (String dir = spec.vmDir(); created(dir); dir = NoFollowPaths.parent(dir)) {
+          String path = dir;
+          attempt(cause, () -> removeDirectory(path));
+        }
+      } else {
+        cause.addSuppressed(new FcprocException("the chroot " + spec.chrootRoot()
+            + " existed before this staging: what was staged in it is left; `jail cleanup` removes it"));
+      }
+      for (Runnable r : restores) {
+        attempt(cause, r);
+      }
+    }
+
+    private void attempt(Exception cause, Runnable step) {
+      try {
+        step.run();
+      } catch (UndoFailure e) {
+        log.warn("undoing a failed staging of {}: {}", spec.chrootRoot(), e.getMessage());
+        cause.addSuppressed(e);
+      }
+    }
+
+    private void removeDirectory(String path) {
+      try (Handle parent = NoFollowPaths.openDirectory(host, NoFollowPaths.parent(path), OP)) {
+        host.unlinkAt(parent, NoFollowPaths.leaf(path), true);
+      } catch (HostException e) {
+        if (!e.is(Errno.ENOENT)) { // ENOENT: the failure came before it was made
+          throw new UndoFailure("rmdir " + path, e);
+        }
+      } catch (FcprocException e) {
+        if (!(e.getCause() instanceof HostException h && h.is(Errno.ENOENT))) {
+          throw new UndoFailure("rmdir " + path, e);
         }
       }
-      copyFirecracker(chroot, root, s);
-      try (Handle top = selfBind(vmDir, chroot, root)) {
-        step("remount chroot suid", root, () -> host.remount(top, EnumSet.noneOf(MountFlag.class)));
-        step("make-private chroot", root, () -> host.setPropagation(top, Propagation.PRIVATE));
-        try (Handle usr = childDirectory(top, root + "/usr", 0755)) {
-          step("create chroot/usr", root + "/usr", () -> host.fchmod(usr, 0755));
-        }
-        for (String libDir : LIBRARY_DIRS) {
-          stageLibraryDir(top, root, libDir);
+    }
+
+    /** The shallowest missing directory of {@code path} (looked at without following), or null. */
+    private String firstMissing(String path) throws FcprocException {
+      StringBuilder sofar = new StringBuilder();
+      for (String component : path.substring(1).split("/")) {
+        sofar.append('/').append(component);
+        try {
+          host.lstat(sofar.toString());
+        } catch (HostException e) {
+          if (e.is(Errno.ENOENT)) {
+            return sofar.toString();
+          }
+          throw new FcprocException(OP + ": lstat " + sofar, e);
         }
       }
-      log.info("staged jailer chroot {} for {}:{}", root, s.uid(), s.gid());
+      return null;
+    }
+  }
+
+  /** A step of {@link Undo} that failed. */
+  private static final class UndoFailure extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    UndoFailure(String what, Exception cause) {
+      super("undo: " + what + ": " + cause.getMessage(), cause);
     }
   }
 
@@ -236,21 +567,29 @@ final class JailStaging {
   }
 
   /**
-   * Opens a source file named by the caller, following no symlink, and checks it is a file the
-   * VM may be given: a regular file, not set-id, and either readable by the VM's uid as it is, or
-   * private (one link) so that giving it to the VM's uid changes nothing anyone else sees.
+   * Opens a source file named by the caller and checks it is a file the VM may be given: a
+   * regular file, not set-id, and either readable by the VM's uid as it is, or one that may be
+   * given to the VM's uid.
    *
-   * <p>A file the VM cannot read that has other links may be a hard link to a host secret
+   * <p>Root mode opens it {@code O_PATH|O_NOFOLLOW} in its directory, reached without following
+   * a symlink; a file the VM cannot read that has other links may be a hard link to a host secret
    * planted at the source path (ATTACKS J5): the seed links and chowns it, giving the secret to
-   * the VM. Here it is refused before anything is linked.
+   * the VM. Here it is refused before anything is linked. For a sudo caller
+   * ({@link CallerSourceAccess}) the caller's own open is the check, and the file is given to the
+   * VM's uid only if the caller owns it.
    */
-  private Handle openLinkSource(String sourcePath, ChrootSpec s, String what) throws FcprocException {
-    Handle dir = NoFollowPaths.openDirectory(host, NoFollowPaths.parent(sourcePath), what);
+  private Source openLinkSource(String sourcePath, String chrootName, ChrootSpec s, String what, SourceAccess access)
+      throws FcprocException {
     Handle source;
-    try (dir) {
-      source = host.openAt(dir, NoFollowPaths.leaf(sourcePath), OpenHow.pathNoFollow());
-    } catch (HostException e) {
-      throw new FcprocException(what + ": open " + sourcePath, e);
+    if (access instanceof CallerSourceAccess) {
+      source = openAs(access, sourcePath, CallerSourceAccess.READ, what);
+    } else {
+      Handle dir = NoFollowPaths.openDirectory(host, NoFollowPaths.parent(sourcePath), what);
+      try (dir) {
+        source = host.openAt(dir, NoFollowPaths.leaf(sourcePath), OpenHow.pathNoFollow());
+      } catch (HostException e) {
+        throw new FcprocException(what + ": open " + sourcePath, e);
+      }
     }
     try {
       FileStat st = host.fstat(source);
@@ -260,12 +599,23 @@ final class JailStaging {
       if ((st.mode() & 06000) != 0) {
         throw new RefusedException(what, sourcePath, "it is set-uid or set-gid");
       }
-      if (!readableBy(st, s.uid(), s.gid()) && st.nlink() != 1) {
-        throw new RefusedException(what, sourcePath,
-            "uid " + s.uid() + " cannot read it and it has " + st.nlink()
-                + " hard links; it may be a link to another file, so it is not given away");
+      boolean vmReads = readableBy(st, s.uid(), s.gid());
+      boolean mayChown;
+      if (access instanceof CallerSourceAccess caller) {
+        mayChown = st.uid() == caller.caller().uid();
+        if (!vmReads && !mayChown) {
+          throw new RefusedException(what, sourcePath, "uid " + s.uid() + " cannot read it and the caller (uid "
+              + caller.caller().uid() + ") does not own it, so it may not be given to the VM");
+        }
+      } else {
+        mayChown = st.nlink() == 1;
+        if (!vmReads && !mayChown) {
+          throw new RefusedException(what, sourcePath,
+              "uid " + s.uid() + " cannot read it and it has " + st.nlink()
+                  + " hard links; it may be a link to another file, so it is not given away");
+        }
       }
-      return source;
+      return new Source(what, sourcePath, source, st, chrootName, mayChown);
     } catch (HostException e) {
       source.close();
       throw new FcprocException(what + ": fstat " + sourcePath, e);
@@ -297,21 +647,22 @@ final class JailStaging {
    * {@link #openLinkSource}); a kernel image that is already readable, such as one shared by
    * several VMs, keeps its owner, so a cleanup leaves it exactly as it was (ATTACKS J11).
    */
-  private void linkInto(Handle chroot, String root, String sourcePath, String name, ChrootSpec s, String what)
+  private void linkInto(Handle chroot, String root, Source source, String name, ChrootSpec s)
       throws FcprocException {
     String target = root + "/" + name;
-    try (Handle source = openLinkSource(sourcePath, s, what)) {
-      FileStat src = host.fstat(source);
+    String what = source.what();
+    try {
+      FileStat src = source.stat();
       removeExisting(chroot, name, target, what);
-      host.linkAt(source, "", chroot, name);
+      host.linkAt(source.handle(), "", chroot, name);
       FileStat linked = host.statAt(chroot, name);
       if (!linked.sameInode(src)) {
         throw new RefusedException(what, target, "the name was replaced right after it was linked");
       }
-      if (!readableBy(src, s.uid(), s.gid())) {
-        host.fchown(source, s.uid(), s.gid());
+      if (!readableBy(src, s.uid(), s.gid()) && source.mayChown()) {
+        host.fchown(source.handle(), s.uid(), s.gid());
       }
-      log.info("{}: {} -> {}", what, sourcePath, target);
+      log.info("{}: {} -> {}", what, source.path(), target);
     } catch (HostException e) {
       throw new FcprocException(what + ": " + e.call() + " " + target, e);
     }
@@ -334,23 +685,6 @@ final class JailStaging {
       throw new RefusedException(what, path, "a directory is in the way");
     }
     host.unlinkAt(dir, name, false);
-  }
-
-  private void stageDrive(Handle chroot, String root, ChrootDriveSpec d, ChrootSpec s) throws FcprocException {
-    String what = "stage drive " + d.chrootName();
-    FileStat st;
-    try {
-      st = host.stat(d.hostPath());
-    } catch (HostException e) {
-      throw new FcprocException(what + ": stat " + d.hostPath(), e);
-    }
-    if (st.is(FileType.BLOCK_DEVICE)) {
-      makeNode(chroot, root, d.chrootName(), FileType.BLOCK_DEVICE, st.rdev(), s, what);
-    } else if (st.is(FileType.CHAR_DEVICE)) {
-      throw new RefusedException(what, d.hostPath(), "a character device is not a drive");
-    } else {
-      linkInto(chroot, root, d.hostPath(), d.chrootName(), s, what);
-    }
   }
 
   /** Reads a host device's numbers once; the node made carries these numbers (ATTACKS J8). */
@@ -400,19 +734,14 @@ final class JailStaging {
    * {@code O_CREAT|O_EXCL|O_NOFOLLOW}, so a symlink planted at the name is removed, never
    * written through (ATTACKS J4). Copied rather than bound because the jailer opens it O_RDWR.
    */
-  private void copyFirecracker(Handle chroot, String root, ChrootSpec s) throws FcprocException {
-    String what = "copy firecracker into chroot";
+  private void copyFirecracker(Handle chroot, String root, ChrootSpec s, Source binary) throws FcprocException {
+    String what = binary.what();
     String name = NoFollowPaths.leaf(s.firecrackerHostPath());
     String target = root + "/" + name;
-    OpenHow readSource = new OpenHow(EnumSet.of(OpenFlag.READ, OpenFlag.NONBLOCK), 0, EnumSet.noneOf(Resolve.class));
-    try (Handle source = host.open(s.firecrackerHostPath(), readSource)) {
-      FileStat st = host.fstat(source);
-      if (!st.is(FileType.REGULAR)) {
-        throw new RefusedException(what, s.firecrackerHostPath(), "not a regular file");
-      }
+    try {
       removeExisting(chroot, name, target, what);
       try (Handle copy = host.openAt(chroot, name, OpenHow.createExclusive(0700))) {
-        host.copy(source, copy);
+        host.copy(binary.handle(), copy);
         host.fchmod(copy, 0755);
         host.fchown(copy, s.uid(), s.gid());
       }

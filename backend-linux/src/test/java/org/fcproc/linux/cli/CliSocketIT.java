@@ -64,14 +64,16 @@ class CliSocketIT {
     assertThat(r.json()).isEqualTo(Map.of("command", "socket-dir ensure", "ok", true, "runtime_dir", dir.toString(), "mode", "0711"));
     assertThat(mode(dir)).isEqualTo("rwx--x--x");
 
-    // Set even if it existed; --mode root as root works; --mode sudo as root takes the sudo
-    // path, whose mode is 0700 (no sudo call is needed for this step).
+    // Set even if it existed; --mode root as root works; --mode sudo as root takes the helper's
+    // path, but this step needs no privilege: the directory is made by this process, whose
+    // effective uid is 0, so the seed's rule gives 0711 (0700 is for a caller that is not root).
     Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxrwxrwx"));
     Jar.run("--mode", "root", "socket-dir", "ensure", "--runtime-dir", dir.toString()).expect(0);
     assertThat(mode(dir)).isEqualTo("rwx--x--x");
+    Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxrwxrwx"));
     assertThat(Jar.run("--mode", "sudo", "socket-dir", "ensure", "--runtime-dir", dir.toString()).expect(0).out())
-        .contains("mode 0700");
-    assertThat(mode(dir)).isEqualTo("rwx------");
+        .contains("mode 0711");
+    assertThat(mode(dir)).isEqualTo("rwx--x--x");
 
     // From a config file.
     Path other = scratch.path("run/other");
