@@ -109,6 +109,27 @@ public final class Fcproc {
     return new Fcproc(host, config, helper, new HelperPrivilege(call, host.credentials().isRoot()));
   }
 
+  /**
+   * The privileged helper's own instance: this process is root and serves {@code caller}, a sudo
+   * caller it does not trust. Every operation runs root mode's code, confined to {@code policy}:
+   * paths only under its bases, VM ids the caller's or the policy's, sources opened with the
+   * caller's own identity, kills only of VMs, links only with its prefix; anything else is refused
+   * before the host is touched (see {@code ConfinedPrivilege}).
+   *
+   * @throws IllegalStateException when this process is not root
+   */
+  public static Fcproc forSudoCaller(HostOps host, Config config, HelperPolicy policy, SudoCaller caller) {
+    Objects.requireNonNull(host, "host");
+    Objects.requireNonNull(config, "config");
+    Objects.requireNonNull(policy, "policy");
+    Objects.requireNonNull(caller, "caller");
+    if (!host.credentials().isRoot()) {
+      throw new IllegalStateException("the helper serving a sudo caller must run as root");
+    }
+    return new Fcproc(host, config, null,
+        new ConfinedPrivilege(policy, caller, new DirectPrivilege(Commands.direct(host))));
+  }
+
   /** How this instance gets the authority its privileged steps need, in words (for logs). */
   public String privilegeDescription() {
     return privilege.describe();

@@ -26,7 +26,7 @@ import org.fcproc.host.Handle;
  * operation and the operations hold no privilege-specific state (no nullable helper, no
  * {@code isRoot()} branch).
  */
-sealed interface Privilege permits DirectPrivilege, HelperPrivilege, SeedSudoPrivilege {
+sealed interface Privilege permits DirectPrivilege, HelperPrivilege, ConfinedPrivilege, SeedSudoPrivilege {
 
   /** For logs: "direct syscalls as root", "the privileged helper ...". */
   String describe();

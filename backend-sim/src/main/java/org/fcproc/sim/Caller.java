@@ -32,10 +32,17 @@ import org.fcproc.host.UnixConnection;
 final class Caller implements HostOps {
   private final SimHost host;
   private final Credentials creds;
+  /** This process's own environment variables, over the host's. */
+  private final java.util.Map<String, String> env;
 
   Caller(SimHost host, Credentials creds) {
+    this(host, creds, java.util.Map.of());
+  }
+
+  Caller(SimHost host, Credentials creds, java.util.Map<String, String> env) {
     this.host = host;
     this.creds = creds;
+    this.env = java.util.Map.copyOf(env);
   }
 
   private Vfs vfs() {
@@ -313,7 +320,8 @@ final class Caller implements HostOps {
 
   @Override
   public Optional<String> getenv(String name) {
-    return host.quietCall(creds, "getenv", List.of(), q(name), () -> host.env(name));
+    return host.quietCall(creds, "getenv", List.of(), q(name),
+        () -> env.containsKey(name) ? Optional.of(env.get(name)) : host.env(name));
   }
 
   @Override

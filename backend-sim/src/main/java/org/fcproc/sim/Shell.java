@@ -2,6 +2,7 @@ package org.fcproc.sim;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 import org.fcproc.host.CommandResult;
@@ -44,11 +45,16 @@ final class Shell {
 
   CommandResult run(List<String> argv, Access access) {
     Out out = new Out();
-    dispatch(argv, access, out);
+    dispatch(argv, access, Map.of(), out);
     return new CommandResult(argv, out.code, out.stdout.toString(), out.stderr.toString());
   }
 
-  private void dispatch(List<String> argv, Access access, Out out) {
+  /**
+   * @param env variables the command's process has besides the host's: {@code sudo} sets
+   *     {@code SUDO_UID}, {@code SUDO_GID} and {@code SUDO_USER} (the invoking user's), as sudo(8)
+   *     does, so a command run under sudo can tell who called it
+   */
+  private void dispatch(List<String> argv, Access access, Map<String, String> env, Out out) {
     if (argv.isEmpty()) {
       out.fail(127, "sh: empty command");
       return;
@@ -57,7 +63,7 @@ final class Shell {
     List<String> args = argv.subList(1, argv.size());
     java.util.Optional<SimCommand> installed = host.installedCommand(cmd);
     if (installed.isPresent()) {
-      runInstalled(installed.get(), argv, access, out);
+      runInstalled(installed.get(), argv, access, env, out);
       return;
     }
     switch (cmd) {
@@ -66,7 +72,10 @@ final class Shell {
         while (!rest.isEmpty() && rest.get(0).startsWith("-")) {
           rest.remove(0); // -n, -E: no password is ever asked
         }
-        dispatch(rest, host.accessFor(Credentials.root()), out);
+        Credentials invoker = access.credentials();
+        Map<String, String> sudoEnv = Map.of("SUDO_UID", Integer.toString(invoker.uid()),
+            "SUDO_GID", Integer.toString(invoker.gid()), "SUDO_USER", "uid" + invoker.uid());
+        dispatch(rest, host.accessFor(Credentials.root()), sudoEnv, out);
       }
       case "ip", "/sbin/ip", "/usr/sbin/ip", "/bin/ip", "/usr/bin/ip" -> ip(args, access, out);
       case "pgrep", "/usr/bin/pgrep" -> pgrep(args, out);
@@ -78,9 +87,9 @@ final class Shell {
   }
 
   /** An installed command ({@link SimHost#installCommand}): its handler, as its own process. */
-  private void runInstalled(SimCommand command, List<String> argv, Access access, Out out) {
+  private void runInstalled(SimCommand command, List<String> argv, Access access, Map<String, String> env, Out out) {
     List<String> own = List.copyOf(argv);
-    HostOps asCaller = host.as(access.credentials());
+    HostOps asCaller = host.as(access.credentials(), env);
     CommandResult r = host.outsideCall(() -> command.run(own, asCaller));
     if (r == null) {
       out.fail(1, argv.get(0) + ": the installed command returned no result");

@@ -262,6 +262,11 @@ public final class SimHost implements HostOps {
     return new Caller(this, c);
   }
 
+  /** {@link #as(Credentials)} for a process that also has {@code env} in its environment. */
+  public HostOps as(Credentials c, Map<String, String> env) {
+    return new Caller(this, c, env);
+  }
+
   /**
    * Runs {@code hook} before every top-level call, after the call is numbered and before it
    * acts. The hook may change the host through the fixture API or an {@link #as} view.

@@ -27,6 +27,7 @@ import picocli.CommandLine.ScopeType;
       VmCommands.Vm.class,
       JailCommands.Jail.class,
       MiscCommands.Sweep.class,
+      MiscCommands.Policy.class,
     },
     footer = {
       "",

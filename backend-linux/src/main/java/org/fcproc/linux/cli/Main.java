@@ -5,6 +5,7 @@ import java.io.PrintWriter;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.fcproc.PrivilegedHelper;
 import org.fcproc.host.HostOps;
 import picocli.CommandLine;
@@ -87,6 +88,8 @@ public final class Main {
     try {
       parsed = cl.parseArgs(args);
     } catch (ParameterException e) {
+      Session.sudoUid(backend).ifPresent(uid -> Audit.record(uid, commandName(e.getCommandLine()), args, ExitCodes.USAGE,
+          e.getMessage()));
       return usageError(e.getCommandLine(), e.getMessage(), jsonRequested, out, err);
     }
     if (CommandLine.printHelpIfRequested(parsed)) {
@@ -107,8 +110,11 @@ public final class Main {
     });
 
     Session session = new Session(root.mode, root.config, backend);
+    Optional<Integer> auditUid = Session.sudoUid(backend);
     try {
+      session.requireHelperCommand(command);
       Result r = action.run(session);
+      auditUid.ifPresent(uid -> Audit.record(uid, command, args, r.exit(), r.exit() == ExitCodes.DONE ? "" : r.problem()));
       if (root.json) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("command", command);
@@ -132,6 +138,7 @@ public final class Main {
       if (f.kind().equals("internal")) {
         e.printStackTrace(err);
       }
+      auditUid.ifPresent(uid -> Audit.record(uid, command, args, f.exit(), f.message()));
       return report(command, f, root.json, out, err);
     }
   }

@@ -6,14 +6,41 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.fcproc.Config;
+import org.fcproc.HelperPolicy;
 import org.fcproc.SweepReport;
 import org.fcproc.SweepSpec;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code fcproc binary resolve} and {@code fcproc sweep}. */
+/** {@code fcproc binary resolve}, {@code fcproc sweep} and {@code fcproc policy check}. */
 final class MiscCommands {
   private MiscCommands() {}
+
+  @Command(name = "policy", mixinStandardHelpOptions = true, footer = FcprocCommand.EXIT_CODES,
+      description = "The privileged helper's policy, " + HelperPolicy.PATH + ".",
+      subcommands = Policy.Check.class)
+  static final class Policy {
+    @Command(name = "check", mixinStandardHelpOptions = true, footer = FcprocCommand.EXIT_CODES,
+        description = {
+          "Read " + HelperPolicy.PATH + " as the helper does and print the effective policy. "
+              + "Exit 3 when it or a directory above it could be written by someone other than "
+              + "root, when it is missing, or when its text is not a valid policy (the message "
+              + "names the file, the line and why): then every privileged command of a sudo "
+              + "caller refuses."
+        })
+    static final class Check implements Action {
+      @Override
+      public Result run(Session s) throws Exception {
+        HelperPolicy p = s.policy();
+        StringBuilder text = new StringBuilder(HelperPolicy.PATH + ": trusted (root-owned, writable only by root)\n");
+        p.describe().forEach((k, v) -> text.append(String.format("%-12s = %s%n", k,
+            v instanceof List<?> l ? String.join(", ", l.stream().map(String::valueOf).toList()) : v)));
+        Result r = new Result(text.toString().stripTrailing()).put("path", HelperPolicy.PATH);
+        p.describe().forEach(r::put);
+        return r;
+      }
+    }
+  }
 
   @Command(name = "binary", mixinStandardHelpOptions = true, footer = FcprocCommand.EXIT_CODES,
       description = "The firecracker binary.",

@@ -4,7 +4,11 @@ import java.nio.file.Path;
 import java.util.Optional;
 import org.fcproc.Config;
 import org.fcproc.Fcproc;
+import org.fcproc.FcprocException;
+import org.fcproc.HelperPolicy;
 import org.fcproc.PrivilegedHelper;
+import org.fcproc.RefusedException;
+import org.fcproc.SudoCaller;
 import org.fcproc.host.HostOps;
 import org.fcproc.linux.LinuxHost;
 import org.slf4j.Logger;
@@ -46,6 +50,15 @@ final class Session {
   private Config config;
   private HostOps host;
   private Optional<PrivilegedHelper> helper;
+  private Optional<SudoCaller> sudoCaller;
+
+  /**
+   * The commands the privileged helper runs for a sudo caller: the privileged operations sudo
+   * mode sends it, and {@code policy check}. Anything else needs no root, and a caller that asks
+   * root for it is refused (exit 2): the helper grants nothing its policy does not cover.
+   */
+  static final java.util.Set<String> HELPER_COMMANDS = java.util.Set.of(
+      "jail prepare", "jail cleanup", "sweep", "socket chown", "vm kill", "bridge ensure", "tap create", "policy check");
 
   Session(Mode mode, Path configFile) {
     this(mode, configFile, Backend.linux());
@@ -63,7 +76,7 @@ final class Session {
       if (configFile == null) {
         config = ConfigFile.DEFAULTS;
       } else {
-        if (System.getenv("SUDO_UID") != null) {
+        if (System.getenv("SUDO_UID") != null || sudoUid(backend).isPresent()) {
           // Run through sudo (as fcproc's privileged helper, or by hand), a config file would be
           // read by root on behalf of a user who may not read it, and a parse error would echo
           // a line of it. Under sudo the configuration comes from options only.
@@ -109,10 +122,63 @@ final class Session {
    * code under {@code sudo}; when no helper can be found ({@link SelfHelper} cannot tell how this
    * JVM was started), without one — those operations then refuse, saying so.
    */
-  Fcproc fcproc(Config c) throws CliException {
+  /**
+   * The sudo caller this process serves, if it runs as root under sudo for another user
+   * ({@link SudoCaller}); then it is the privileged helper, and its caller is not trusted.
+   */
+  Optional<SudoCaller> sudoCaller() throws CliException {
+    if (sudoCaller == null) {
+      HostOps h = host();
+      try {
+        sudoCaller = h.credentials().isRoot() ? SudoCaller.of(h) : Optional.empty();
+      } catch (org.fcproc.InvalidInputException e) {
+        throw CliException.usage(e.getMessage());
+      }
+    }
+    return sudoCaller;
+  }
+
+  /** The caller uid sudo set for this process, read without making the host (for usage errors). */
+  static Optional<Integer> sudoUid(Backend backend) {
+    Optional<String> v = backend.given() != null ? backend.given().getenv("SUDO_UID")
+        : Optional.ofNullable(System.getenv("SUDO_UID"));
+    try {
+      return v.map(Integer::parseInt).filter(uid -> uid != 0);
+    } catch (NumberFormatException e) {
+      return Optional.of(-1);
+    }
+  }
+
+  /** Refuses, for a sudo caller, a command the helper does not run for it. */
+  void requireHelperCommand(String command) throws CliException {
+    if (sudoCaller().isPresent() && !HELPER_COMMANDS.contains(command)) {
+      throw CliException.usage("`" + command + "` is not a command the privileged helper runs for a sudo caller"
+          + " (it needs no root: run it without sudo); the helper runs " + String.join(", ", new java.util.TreeSet<>(HELPER_COMMANDS)));
+    }
+  }
+
+  /**
+   * The root-owned policy of the helper ({@link HelperPolicy#PATH}), read and checked now. Its
+   * {@code audit_socket} becomes where audit lines go.
+   */
+  HelperPolicy policy() throws CliException, FcprocException {
+    try {
+      HelperPolicy p = HelperPolicy.load(host(), HelperPolicy.PATH);
+      System.setProperty(org.fcproc.linux.SyslogAppender.SOCKET_PROPERTY, p.auditSocket());
+      return p;
+    } catch (HelperPolicy.BadPolicyException e) {
+      throw new RefusedException("trust the helper policy", HelperPolicy.PATH,
+          e.getMessage() + "; every privileged command refuses until root fixes it");
+    }
+  }
+
+  Fcproc fcproc(Config c) throws CliException, FcprocException {
     HostOps h = host();
     Fcproc fc;
-    if (mode == Mode.sudo) {
+    Optional<SudoCaller> caller = mode == Mode.sudo ? Optional.empty() : sudoCaller();
+    if (caller.isPresent()) {
+      fc = Fcproc.forSudoCaller(h, c, policy(), caller.get());
+    } else if (mode == Mode.sudo) {
       // Chosen once, here: --mode sudo takes the helper's path even as root.
       PrivilegedHelper p = helper().orElseThrow(() -> new CliException(ExitCodes.FAILED, "mode",
           "--mode sudo: cannot tell how this JVM was started, so there is no privileged helper to run"));
@@ -127,7 +193,7 @@ final class Session {
     return fc;
   }
 
-  Fcproc fcproc() throws CliException {
+  Fcproc fcproc() throws CliException, FcprocException {
     return fcproc(config());
   }
 

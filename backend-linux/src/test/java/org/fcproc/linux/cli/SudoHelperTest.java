@@ -17,6 +17,7 @@ import org.fcproc.ChrootSpec;
 import org.fcproc.Config;
 import org.fcproc.Fcproc;
 import org.fcproc.FcprocException;
+import org.fcproc.HelperPolicy;
 import org.fcproc.InvalidInputException;
 import org.fcproc.PrivilegedHelper;
 import org.fcproc.RefusedException;
@@ -82,8 +83,14 @@ class SudoHelperTest {
     host.mkdirs(RUNTIME, 0711, 0, 0);
     host.mkdirs("/srv/jail", 0711, 0, 0);
     host.mkdirs(BASE, 0711, 0, 0);
+    host.mkdirs("/etc/fcproc", 0755, 0, 0);
+    host.writeFile(HelperPolicy.PATH, POLICY, 0644, 0, 0);
     host.installCommand(FCPROC, this::realCli);
   }
+
+  /** The helper's root-owned policy: what it may do for the sudo caller. */
+  static final String POLICY = "jail_base = " + BASE + "\nsocket_dir = " + RUNTIME
+      + "\ntap_prefix = fc-\nbridge_name = fcbr0\nbridge_ip = 172.16.0.1\ncidr = 24\n";
 
   /** The installed helper: the real command line, in this JVM, on the host as the command sees it. */
   private CommandResult realCli(List<String> argv, HostOps asCaller) {
