@@ -32,6 +32,7 @@ final class Inputs {
     if (path.charAt(0) != '/') {
       throw new InvalidInputException(field, "path " + RefusedException.quote(path) + " is not absolute");
     }
+    requireRepresentable(field, "path", path);
     if (path.length() > 1) {
       if (path.endsWith("/")) {
         throw new InvalidInputException(field, "path " + RefusedException.quote(path) + " ends with '/'");
@@ -73,14 +74,44 @@ final class Inputs {
     if (name.getBytes(StandardCharsets.UTF_8).length > 255) {
       throw new InvalidInputException(field, "name is longer than 255 bytes");
     }
+    requireRepresentable(field, "name", name);
     return name;
   }
 
-  /** The kernel's {@code dev_valid_name}: 1 to 15 bytes, no '/', ':' or white space. */
+  /**
+   * Refuses text that cannot name a file exactly. The JVM decodes a command line's bytes with the
+   * locale's charset and puts U+FFFD (or, in a non-UTF-8 locale, a lossy character) for bytes it
+   * cannot decode; acting on such a string would act on another path than the one the caller
+   * wrote. So a U+FFFD or an unpaired surrogate is refused instead of silently turned into another
+   * path. (The command line also refuses any non-ASCII argument when the locale does not decode
+   * file names as UTF-8.)
+   */
+  static void requireRepresentable(String field, String what, String text) {
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      boolean bad = c == '\uFFFD'
+          || (Character.isHighSurrogate(c) && (i + 1 == text.length() || !Character.isLowSurrogate(text.charAt(i + 1))))
+          || (Character.isLowSurrogate(c) && (i == 0 || !Character.isHighSurrogate(text.charAt(i - 1))));
+      if (bad) {
+        throw new InvalidInputException(field, what + " " + RefusedException.quote(text)
+            + " holds bytes that are not valid UTF-8 (shown as U+FFFD), so it cannot be named exactly");
+      }
+    }
+  }
+
+  /**
+   * The kernel's {@code dev_valid_name} — 1 to 15 bytes, no '/', ':' or white space — and no
+   * leading {@code -}: such a name reaches {@code ip} as an option ({@code ip link del -x} ...).
+   */
   static String interfaceName(String field, String name) {
     if (name == null || name.isEmpty()) {
       throw new InvalidInputException(field, "interface name is empty");
     }
+    if (name.startsWith("-")) {
+      throw new InvalidInputException(field, "interface name " + RefusedException.quote(name)
+          + " begins with '-' (a command would take it for an option)");
+    }
+    requireRepresentable(field, "interface name", name);
     if (name.equals(".") || name.equals("..")) {
       throw new InvalidInputException(field, "interface name may not be '" + name + "'");
     }

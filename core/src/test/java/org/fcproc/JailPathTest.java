@@ -68,4 +68,24 @@ class JailPathTest {
           .hasMessageContaining("reserved");
     }
   }
+
+  @Test
+  void textThatCannotNameAFileExactlyIsRefused() {
+    // What the JVM makes of argv bytes that are not UTF-8: U+FFFD. Acting on it would act on
+    // another path than the caller's.
+    assertThatThrownBy(() -> Inputs.absolutePath("chroot root", "/srv/jailer/firecracker/vm\uFFFD/root"))
+        .isInstanceOf(InvalidInputException.class).hasMessageContaining("not valid UTF-8");
+    assertThatThrownBy(() -> Inputs.name("kernel name", "vmlinux\uD800"))
+        .isInstanceOf(InvalidInputException.class).hasMessageContaining("not valid UTF-8");
+    assertThat(Inputs.absolutePath("p", "/srv/caf\u00e9")).isEqualTo("/srv/caf\u00e9");
+  }
+
+  @Test
+  void anInterfaceNameMayNotLookLikeAnOption() {
+    for (String bad : List.of("-tap0", "--help", "-")) {
+      assertThatThrownBy(() -> Inputs.interfaceName("tap name", bad)).as(bad)
+          .isInstanceOf(InvalidInputException.class).hasMessageContaining("begins with '-'");
+    }
+    assertThat(Inputs.interfaceName("tap name", "tap-0")).isEqualTo("tap-0");
+  }
 }

@@ -84,6 +84,10 @@ public final class Main {
     cl.setErr(new PrintWriter(err, true));
     boolean jsonRequested = jsonRequested(args);
 
+    String undecodable = undecodableArgument(args);
+    if (undecodable != null) {
+      return usageError(cl, undecodable, jsonRequested, out, err);
+    }
     ParseResult parsed;
     try {
       parsed = cl.parseArgs(args);
@@ -164,6 +168,29 @@ public final class Main {
       out.flush();
     }
     return f.exit();
+  }
+
+  /**
+   * An argument the JVM could not decode exactly, described; null when every one is exact. The
+   * JVM decodes argv with the locale's charset ({@code sun.jnu.encoding}): bytes that are not
+   * UTF-8 become U+FFFD, and in a locale that is not UTF-8 every byte outside ASCII is lost. A
+   * path so mangled names another file than the caller's, so it is refused (exit 2) rather than
+   * acted on. (Paths may hold any UTF-8 in a UTF-8 locale.)
+   */
+  static String undecodableArgument(String[] args) {
+    boolean utf8 = "UTF-8".equalsIgnoreCase(System.getProperty("sun.jnu.encoding", "UTF-8"));
+    for (String a : args) {
+      for (int i = 0; i < a.length(); i++) {
+        char c = a.charAt(i);
+        if (c == '\uFFFD' || Character.isSurrogate(c) && !utf8 || (!utf8 && c > 0x7e)) {
+          return "argument " + org.fcproc.linux.cli.Audit.quote(a) + " holds bytes that "
+              + (utf8 ? "are not valid UTF-8" : "the locale (" + System.getProperty("sun.jnu.encoding")
+                  + ") cannot decode; run with a UTF-8 locale")
+              + ", so it cannot name a file exactly";
+        }
+      }
+    }
+    return null;
   }
 
   /** "jail cleanup" for {@code fcproc jail cleanup}; "" for {@code fcproc} itself. */

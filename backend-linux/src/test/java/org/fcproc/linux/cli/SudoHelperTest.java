@@ -45,17 +45,17 @@ import org.junit.jupiter.api.Test;
  * privileged file operation as {@code sudo -n /usr/local/bin/fcproc --mode root --json ...}.
  */
 class SudoHelperTest {
-  static final String FCPROC = "/usr/local/bin/fcproc";
+  static final String FCPROC = SudoSimHost.FCPROC;
   static final PrivilegedHelper HELPER = PrivilegedHelper.of(FCPROC);
-  static final int USER = 1000;
-  static final String BASE = "/srv/jail/firecracker";
-  static final String CHROOT = BASE + "/vm1/root";
-  static final String RUN = CHROOT + "/run";
-  static final String API_SOCK = RUN + "/firecracker.socket";
-  static final String KERNEL = "/var/lib/fcproc/images/vmlinux";
-  static final String ROOTFS = "/var/lib/fcproc/vms/vm1/rootfs.ext4";
-  static final String RUNTIME = "/run/fcproc";
-  static final Config CONFIG = new Config("/usr/bin/firecracker", "fcbr0", "172.16.0.1", "24", RUNTIME);
+  static final int USER = SudoSimHost.USER;
+  static final String BASE = SudoSimHost.BASE;
+  static final String CHROOT = SudoSimHost.CHROOT;
+  static final String RUN = SudoSimHost.RUN;
+  static final String API_SOCK = SudoSimHost.API_SOCK;
+  static final String KERNEL = SudoSimHost.KERNEL;
+  static final String ROOTFS = SudoSimHost.ROOTFS;
+  static final String RUNTIME = SudoSimHost.RUNTIME;
+  static final Config CONFIG = SudoSimHost.CONFIG;
 
   private SimHost host;
   /** Every argv the installed helper was run with. */
@@ -63,43 +63,7 @@ class SudoHelperTest {
 
   @BeforeEach
   void setUp() {
-    host = SimHost.builder().credentials(new Credentials(USER, USER, USER)).build();
-    host.mkdirs("/etc");
-    host.writeFile("/etc/shadow", "root:$6$not-a-real-hash:19000:0:99999:7:::\n", 0640, 0, 42);
-    host.mkdirs("/dev");
-    host.mknod("/dev/vhost-vsock", FileType.CHAR_DEVICE, 0666, new DeviceNumber(10, 241), 0, 0);
-    host.mkdirs("/usr/bin");
-    host.writeFile("/usr/bin/firecracker", "\u007fELF fake firecracker\n", 0755, 0, 0);
-    host.mkdirs("/usr/lib");
-    host.writeFile("/usr/lib/libc.so.6", "\u007fELF libc\n", 0755, 0, 0);
-    host.mkdirs("/usr/lib64");
-    host.writeFile("/usr/lib64/ld-linux-x86-64.so.2", "\u007fELF ld.so\n", 0755, 0, 0);
-    host.symlink("/lib", "usr/lib");
-    host.symlink("/lib64", "usr/lib64");
-    host.mkdirs("/var/lib/fcproc/images");
-    host.writeFile(KERNEL, "fake kernel image\n", 0644, 0, 0);
-    host.mkdirs("/var/lib/fcproc/vms/vm1");
-    host.writeFile(ROOTFS, "fake rootfs\n", 0644, 0, 0);
-    host.mkdirs(RUNTIME, 0711, 0, 0);
-    host.mkdirs("/srv/jail", 0711, 0, 0);
-    host.mkdirs(BASE, 0711, 0, 0);
-    host.mkdirs("/etc/fcproc", 0755, 0, 0);
-    host.writeFile(HelperPolicy.PATH, POLICY, 0644, 0, 0);
-    host.installCommand(FCPROC, this::realCli);
-  }
-
-  /** The helper's root-owned policy: what it may do for the sudo caller. */
-  static final String POLICY = "jail_base = " + BASE + "\nsocket_dir = " + RUNTIME
-      + "\ntap_prefix = fc-\nbridge_name = fcbr0\nbridge_ip = 172.16.0.1\ncidr = 24\n";
-
-  /** The installed helper: the real command line, in this JVM, on the host as the command sees it. */
-  private CommandResult realCli(List<String> argv, HostOps asCaller) {
-    helperRuns.add(argv);
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int code = Main.run(asCaller, argv.subList(1, argv.size()).toArray(String[]::new),
-        new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
-    return new CommandResult(argv, code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    host = SudoSimHost.create(helperRuns::add);
   }
 
   private Fcproc fc() {
