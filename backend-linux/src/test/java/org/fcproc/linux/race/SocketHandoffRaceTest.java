@@ -90,7 +90,8 @@ class SocketHandoffRaceTest {
     Map<String, String> canaries = Map.of(
         canaryFile, scratch.describe(Path.of(canaryFile)),
         canarySocket, scratch.describe(Path.of(canarySocket)));
-    Fcproc fcproc = Fcproc.create(scratch.host, new Config("", "", "", "", ""));
+    // The runtime directory is where the hand-off may act: the socket lies beneath it.
+    Fcproc fcproc = Fcproc.create(scratch.host, new Config("", "", "", "", scratch.path("run")));
 
     int done = 0;
     int refused = 0;
