@@ -20,8 +20,13 @@ final class Network {
     return r.ok() ? r.output() : null;
   }
 
-  /** Every link with its details and addresses: what a refused network command must leave as it was. */
+  /**
+   * Every link with its details and addresses: what a refused network command must leave as it
+   * was. A bridge's running timers ({@code gc_timer 117.47}, ...) tick by themselves and are left
+   * out.
+   */
   static String state() {
-    return Root.must("ip", "-d", "link", "show") + Root.must("ip", "addr", "show");
+    return (Root.must("ip", "-d", "link", "show") + Root.must("ip", "addr", "show"))
+        .replaceAll("\\b\\w+_timer\\s+[0-9.]+", "");
   }
 }

@@ -132,9 +132,9 @@ class SudoDirectCallIT {
     Process victim = new ProcessBuilder("sleep", "600").start();
     started.add(victim);
     String pid = Long.toString(victim.pid());
-    attack("vm kill --pid " + pid + ", typed directly", "vm", "kill", "--pid=" + pid).refusedNaming(pid, "api-sock", "api_sock");
-    Thread.sleep(200);
-    assertThat(victim.isAlive()).isTrue();
+    Outcome o = attack("vm kill --pid " + pid + ", typed directly", "vm", "kill", "--pid=" + pid);
+    SudoRefusalIT.assertAlive(victim, "root's sleep");
+    o.refusedNaming(pid, "api-sock", "api_sock");
     List<String> lines = sandbox.audit().takeUntilMark();
     assertThat(lines).as("audit of the refused kill").hasSize(1);
     assertThat(lines.get(0)).contains("caller_uid=4711", "vm kill").containsPattern("\\b(refused|invalid)\\b");

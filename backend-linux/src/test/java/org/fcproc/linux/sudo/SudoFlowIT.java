@@ -131,6 +131,28 @@ class SudoFlowIT {
     auditChecks.forEach(Runnable::run);
   }
 
+  /**
+   * A VM uid from the policy's {@code vm_ids} (not the caller's own): granted. The caller's
+   * private drive, which the caller owns, is given to that uid, as root mode does for a source
+   * the VM could not otherwise read.
+   */
+  @Test
+  void prepareForAVmUidFromThePolicyRange() throws Exception {
+    Path vm3 = SudoSandbox.JAIL_BASE.resolve("vm3/root");
+    String[] args = prepare(vm3);
+    args[5] = "100000"; // --uid
+    args[7] = "100000"; // --gid
+    step("jail prepare --uid 100000", "jail prepare", vm3.toString(), args);
+    assertThat(Root.uid(vm3)).isEqualTo(100000);
+    assertThat(Files.isSameFile(vm3.resolve("rootfs"), SudoSandbox.ROOTFS)).isTrue();
+    assertThat(Root.uid(SudoSandbox.ROOTFS)).as("the caller's own 0600 drive, given to the VM uid").isEqualTo(100000);
+    assertThat(Root.uid(SudoSandbox.KERNEL)).as("a readable kernel keeps its owner").isEqualTo(DEV.uid());
+    step("jail cleanup", "jail cleanup", vm3.toString(), "jail", "cleanup", "--chroot", vm3.toString());
+    assertThat(Root.exists(vm3)).as("chroot removed").isFalse();
+    assertThat(mountsUnder(SudoSandbox.JAIL_BASE)).isEmpty();
+    auditChecks.forEach(Runnable::run);
+  }
+
   @Test
   void bridgeAndTapThroughTheOneRuleWithoutSudoIp() throws Exception {
     step("bridge ensure", "bridge ensure", "fcbr0", "bridge", "ensure");

@@ -119,7 +119,7 @@ class SudoPolicyIT {
     HostState after = HostState.of(Path.of("/srv"), Path.of("/home"), SudoSandbox.SOCKET_DIR, SudoSandbox.POLICY_DIR);
     SoftAssertions soft = new SoftAssertions();
     soft.check(() -> after.assertSameAs(before, "privileged commands with an untrustworthy policy (" + insecurity + ")"));
-    soft.assertThat(fc.isAlive()).as("the VM was not killed").isTrue();
+    soft.check(() -> SudoRefusalIT.assertAlive(fc, "the VM"));
     soft.assertThat(wrong).as("commands not refused (exit 3, naming %s) with the policy %s", SudoSandbox.POLICY, insecurity)
         .isEmpty();
     soft.assertAll();

@@ -241,8 +241,9 @@ final class SudoSandbox implements AutoCloseable {
         OTHER.uid(), OTHER.gid(), "rw-------");
     Root.file(other.resolve("notes.txt"), "fcother's own notes\n", OTHER.uid(), OTHER.gid(), "rw-r--r--");
 
-    Root.dir(JAIL_BASE.getParent(), 0, 0, "rwxr-xr-x");
-    Root.dir(JAIL_BASE, 0, 0, "rwxr-xr-x");
+    // The jail base as staging leaves it (root, 0711), so that nothing but an attack changes it.
+    Root.dir(JAIL_BASE.getParent(), 0, 0, "rwx--x--x");
+    Root.dir(JAIL_BASE, 0, 0, "rwx--x--x");
     Root.dir(IMAGES.getParent(), 0, 0, "rwxr-xr-x");
     Root.dir(IMAGES, DEV.uid(), DEV.gid(), "rwxr-xr-x");
     Root.file(KERNEL, "fcdev's kernel image\n", DEV.uid(), DEV.gid(), "rw-r--r--");
