@@ -30,12 +30,16 @@ import java.util.Objects;
  *   <li>the program, and for the {@code java -jar} form the jar, owned by root and writable by
  *       nobody else (whoever can replace them runs code as root);
  *   <li>the same fcproc version as the caller (the arguments and the JSON answer are fcproc's own
- *       command-line interface: {@code fcproc --help}).
+ *       command-line interface: {@code fcproc --help});
+ *   <li>the root-owned policy {@value HelperPolicy#PATH} ({@link HelperPolicy}): what the helper
+ *       may do for its caller.
  * </ul>
- * Granting that rule grants what the command line can do as root — staging, cleanup, the socket
- * hand-off, the sweep and the checked kill ({@code vm kill --api-sock}), each behind its guards —
- * and no more: the helper is never given a shell
- * line, only argv built from validated inputs, and its {@code @file} argument expansion is off.
+ * That one rule is the only privilege sudo mode needs. It does not grant what root mode can do:
+ * the caller of the helper is not trusted (sudoers' {@code *} admits any argument), so the helper's
+ * root process serves it through {@code ConfinedPrivilege} — the policy's jail bases, socket
+ * directories, VM ids, bridge and TAP prefix; sources opened with the caller's own identity; kills
+ * only of VMs — and refuses the rest, leaving an audit line for every command. The helper is never
+ * given a shell line, only argv, and its {@code @file} argument expansion is off.
  *
  * @param command the program (an absolute path: {@code sudo} must not look it up on a
  *     {@code PATH}) and the arguments that come before fcproc's own

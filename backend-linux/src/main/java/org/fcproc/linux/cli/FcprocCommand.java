@@ -1,6 +1,7 @@
 package org.fcproc.linux.cli;
 
 import java.nio.file.Path;
+import org.fcproc.HelperPolicy;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.IVersionProvider;
 import picocli.CommandLine.Option;
@@ -44,12 +45,13 @@ import picocli.CommandLine.ScopeType;
       "",
       "Modes: auto (default) is root when the effective uid is 0, else sudo.",
       "root makes the syscalls directly; it is an error (exit 1) when not root.",
-      "sudo runs the privileged commands through `sudo -n` (never prompts), also",
-      "when root: ip and kill as the seed does; the socket hand-off, jail prepare,",
-      "jail cleanup and sweep as one command, `sudo -n <this fcproc> --mode root",
-      "--json <subcommand> ...`, so they run root mode's own code and guards as",
-      "root (the program is this JVM's java, then -jar <fcproc.jar>; a sudoers",
-      "rule must allow it).",
+      "sudo runs each privileged operation (socket hand-off, jail prepare,",
+      "jail cleanup, sweep, vm kill --api-sock, bridge ensure, tap create) as",
+      "one command, `sudo -n <this fcproc> --mode root --json <subcommand> ...`,",
+      "also when root. That root process is the privileged helper: serving a",
+      "sudo caller, it does only what " + HelperPolicy.PATH + " allows",
+      "(see fcproc policy check) and logs one audit line per command to syslog.",
+      "One sudoers rule for it is the only sudo right sudo mode needs.",
       "",
       "Output: one line on stdout. With --json exactly one JSON object on stdout,",
       "errors included: {\"command\":...,\"ok\":false,\"exit\":N,\"error\":{...}}.",
@@ -68,7 +70,8 @@ import picocli.CommandLine.ScopeType;
       "fcproc sweep (the orphan sweep, root) reclaims the chroots, mounts and",
       "runtime-dir sockets of VMs whose process is gone; --dry-run only lists",
       "them. It exits 0 when everything found was reclaimed or is alive, 3 when",
-      "a guard refused something, 1 when something failed. TAPs are not swept.",
+      "a guard refused something, 1 when something failed. TAPs only with",
+      "--tap-prefix.",
     })
 final class FcprocCommand {
   /** The footer of every subcommand's help. */
