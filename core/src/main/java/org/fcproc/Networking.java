@@ -82,6 +82,7 @@ final class Networking {
   void createTapWithIp(Commands asRoot, String tap, int uid, int gid) throws FcprocException {
     validateTap(tap, uid, gid);
     String bridge = config.bridgeName();
+    requireBridge(bridge, tap);
     refuseNonTap(tap);
     if (asCaller.run("ip", "link", "show", tap).succeeded()) {
       log.info("deleting stale TAP {}", tap);
@@ -108,6 +109,7 @@ final class Networking {
   void createTapBySyscalls(String tap, int uid, int gid) throws FcprocException {
     validateTap(tap, uid, gid);
     String bridge = config.bridgeName();
+    requireBridge(bridge, tap);
     boolean stale = refuseNonTap(tap);
     HostException deleteFailure = null;
     if (stale) {
@@ -132,11 +134,32 @@ final class Networking {
     }
     try {
       host.setLinkMaster(tap, bridge);
+      host.setLinkUp(tap);
+      host.setLinkUp(bridge);
     } catch (HostException e) {
-      throw new FcprocException("attach TAP " + tap + " to bridge " + bridge, e);
+      FcprocException failure = new FcprocException(e.call() + ": TAP " + tap + " on bridge " + bridge, e);
+      try {
+        host.deleteLink(tap); // the TAP this call made: no half-made TAP is left behind
+      } catch (HostException undo) {
+        failure.addSuppressed(undo);
+      }
+      throw failure;
     }
-    setUp(tap);
-    setUp(bridge);
+  }
+
+  /**
+   * The bridge must exist, and be a bridge, before a TAP is made for it: the seed makes the TAP
+   * first and then fails to enslave it, leaving a TAP nobody asked for.
+   */
+  private void requireBridge(String bridge, String tap) throws FcprocException {
+    Optional<LinkInfo> b = lookUp(bridge);
+    if (b.isEmpty()) {
+      throw new FcprocException("create TAP " + tap + ": the bridge " + bridge + " does not exist (run bridge ensure first)");
+    }
+    if (b.get().kind() != LinkInfo.Kind.BRIDGE) {
+      throw new RefusedException("create TAP", tap, "its bridge " + bridge + " is a "
+          + b.get().kind().name().toLowerCase() + ", not a bridge");
+    }
   }
 
   /**
@@ -152,14 +175,6 @@ final class Networking {
           "recreate TAP", tap, "a link of that name exists and is a " + existing.get().kind().name().toLowerCase() + ", not a TAP");
     }
     return existing.isPresent();
-  }
-
-  private void setUp(String link) throws FcprocException {
-    try {
-      host.setLinkUp(link);
-    } catch (HostException e) {
-      throw new FcprocException("bring " + link + " up", e);
-    }
   }
 
   private Optional<LinkInfo> lookUp(String name) throws FcprocException {
