@@ -163,9 +163,34 @@ final class SudoSandbox implements AutoCloseable {
     return audit;
   }
 
+  /**
+   * The directories this test JVM still reads from while the sandbox stands: its own build (test
+   * classes load lazily, from the module's target/) and its JDK. A tmpfs mounted over one of them
+   * would hide them from the rest of the run — the build may well live under {@code /tmp}.
+   */
+  private static List<Path> inUse() {
+    return List.of(Path.of("").toAbsolutePath().normalize(), Path.of(System.getProperty("java.home")).normalize());
+  }
+
+  private static boolean holdsWhatIsInUse(String dir) {
+    return inUse().stream().anyMatch(p -> p.startsWith(Path.of(dir)));
+  }
+
   private void build(Path jar) throws IOException {
+    for (String dir : List.of("/run", "/opt", "/srv", "/home", "/etc")) {
+      if (holdsWhatIsInUse(dir)) {
+        throw new AssertionError("the sandbox mounts a tmpfs over " + dir + ", which holds this build or its JDK ("
+            + inUse() + "): run the build from another directory");
+      }
+    }
     tmpfs("/run", "mode=0755,nosuid,nodev,size=64m");
-    tmpfs("/tmp", "mode=1777,nosuid,nodev,size=256m");
+    if (holdsWhatIsInUse("/tmp")) {
+      // The build lives under /tmp: keep the real /tmp (1777) rather than hide the build's classes.
+      // The caller's JVMs run with -XX:-UsePerfData and write nothing there.
+      System.err.println("sudo sandbox: the build is under /tmp, so /tmp is not replaced by a tmpfs");
+    } else {
+      tmpfs("/tmp", "mode=1777,nosuid,nodev,size=256m");
+    }
     tmpfs("/opt", "mode=0755,nosuid,nodev,size=128m");
     tmpfs("/srv", "mode=0755,size=64m");
     tmpfs("/home", "mode=0755,nosuid,nodev,size=16m");
