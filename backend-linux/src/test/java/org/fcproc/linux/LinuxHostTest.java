@@ -265,7 +265,7 @@ class LinuxHostTest {
         try (Handle h = host.open(sock.toString(), OpenHow.pathNoFollow());
             UnixConnection c = host.connect(h);
             SocketChannel peer = server.accept()) {
-          c.write("PUT /actions".getBytes(StandardCharsets.US_ASCII));
+          c.write("PUT /actions".getBytes(StandardCharsets.US_ASCII), Duration.ofSeconds(1));
           ByteBuffer in = ByteBuffer.allocate(64);
           while (in.position() < 12) {
             peer.read(in);
@@ -295,7 +295,7 @@ class LinuxHostTest {
         host.symlinkAt("/nonexistent", dir, "decoy");
         host.renameAt(dir, "api.sock", dir, "decoy", RenameMode.EXCHANGE);
         try (h; UnixConnection c = host.connect(h); SocketChannel peer = server.accept()) {
-          c.write(new byte[] {42});
+          c.write(new byte[] {42}, Duration.ofSeconds(1));
           ByteBuffer one = ByteBuffer.allocate(1);
           peer.read(one);
           assertThat(one.get(0)).isEqualTo((byte) 42);

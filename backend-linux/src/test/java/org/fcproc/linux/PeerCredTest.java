@@ -128,7 +128,7 @@ class PeerCredTest {
       try (Handle h = host.open(sock, OpenHow.pathNoFollow()); UnixConnection c = host.connect(h)) {
         assertThat(c.peerPid()).isEqualTo((int) fc.pid());
         c.shutdownOutput();
-        assertThat(errno(() -> c.write(new byte[] {1}))).isEqualTo(Errno.EPIPE);
+        assertThat(errno(() -> c.write(new byte[] {1}, Duration.ofSeconds(1)))).isEqualTo(Errno.EPIPE);
         // This fake answers an empty request with a 400, then hangs up.
         byte[] buf = new byte[4096];
         int n = c.read(buf, Duration.ofSeconds(10));
