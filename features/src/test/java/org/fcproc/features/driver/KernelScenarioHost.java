@@ -392,6 +392,15 @@ public final class KernelScenarioHost implements ScenarioHost {
 
   @Override
   public synchronized int firecracker(String apiSock, boolean guestObeysCtrlAltDel) {
+    return fakeFirecracker(apiSock, guestObeysCtrlAltDel ? List.of() : List.of("--ignore-ctrl-alt-del"));
+  }
+
+  @Override
+  public synchronized int firecrackerOnAarch64(String apiSock) {
+    return fakeFirecracker(apiSock, List.of("--aarch64"));
+  }
+
+  private int fakeFirecracker(String apiSock, List<String> flags) {
     directory(Path.of(apiSock).getParent().toString(), Owner.ROOT, 0755, false);
     String java = System.getenv().getOrDefault("FCPROC_KERNEL_ROOT_JAVA", ProcessHandle.current().info().command().orElse("java"));
     String classes;
@@ -404,9 +413,7 @@ public final class KernelScenarioHost implements ScenarioHost {
     List<String> argv = new ArrayList<>(List.of(java, "-XX:-UsePerfData", "-XX:TieredStopAtLevel=1", "-Xshare:auto",
         "-Dfcproc.kernel.root=" + System.getenv("FCPROC_KERNEL_ROOT"), "-cp", classes, FakeFirecracker.class.getName(),
         "--api-sock", apiSock, "--requests", log.toString()));
-    if (!guestObeysCtrlAltDel) {
-      argv.add("--ignore-ctrl-alt-del");
-    }
+    argv.addAll(flags);
     try {
       Files.createDirectories(log.getParent());
       Files.createFile(log);
