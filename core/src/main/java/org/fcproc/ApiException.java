@@ -18,7 +18,8 @@ import java.util.Optional;
  *       {@code InstanceStart}. There is no guest to ask; the process stays.
  *   <li>{@link Fault#UNSUPPORTED}: {@code 400} with a {@code fault_message} saying the action is
  *       not supported on this architecture. Firecracker builds {@code SendCtrlAltDel} for
- *       x86_64 only (it presses the i8042 keyboard controller's reset line); on aarch64 the
+ *       x86_64 only (it queues the Ctrl, Alt and Del key codes in the emulated i8042 PC keyboard
+ *       controller and raises its interrupt — a device aarch64 machines lack); on aarch64 the
  *       request parser itself answers "SendCtrlAltDel does not supported on aarch64." (sic). A
  *       guest on aarch64 can only be stopped from inside, or killed.
  *   <li>{@link Fault#TOO_MANY_CONNECTIONS}: {@code 503}. Firecracker's HTTP server (micro-http)
@@ -27,7 +28,9 @@ import java.util.Optional;
  *       {@code error} key: {@link #faultMessage()} is then empty and {@link #errorText()} has
  *       it) and closes it. It is the only 503 Firecracker sends. Trying again later may work.
  *   <li>{@link Fault#OTHER}: anything else, e.g. {@code 400} "An error occurred when
- *       deserializing the json body of a request: ..." for a body it cannot read.
+ *       deserializing the json body of a request: ..." for a body it cannot read, or
+ *       {@code 400} "Internal VMM error: ..." when the key presses could not be queued (the
+ *       i8042's buffer is full, or the guest has disabled its keyboard interrupt).
  * </ul>
  *
  * <p>The classification reads the status first and the {@code fault_message} only to tell the

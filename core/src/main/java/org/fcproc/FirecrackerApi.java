@@ -51,8 +51,9 @@ final class FirecrackerApi {
 
   /**
    * The seed's {@code client.SendCtrlAltDel}: {@code PUT /actions {"action_type":"SendCtrlAltDel"}}.
-   * Firecracker answers {@code 204} with no body once it has pressed Ctrl-Alt-Del on the guest's
-   * i8042 keyboard controller; see {@link ApiException} for its refusals.
+   * Firecracker answers {@code 204} with no body once it has queued the Ctrl, Alt and Del key
+   * presses in the guest's emulated i8042 keyboard controller; see {@link ApiException} for its
+   * refusals.
    */
   void sendCtrlAltDel(Handle apiSocket) throws FcprocException {
     check(exchange(apiSocket, "PUT", "/actions", "{\"action_type\":\"SendCtrlAltDel\"}"),

@@ -137,8 +137,8 @@ final class VmCommands {
   /**
    * {@code vm shutdown}: Ctrl-Alt-Del, the wait, and the kill ladder.
    *
-   * <p>Firecracker builds {@code SendCtrlAltDel} for x86_64 only (it presses the i8042 keyboard
-   * controller's reset line, which aarch64 machines do not have); on aarch64 its API answers
+   * <p>Firecracker builds {@code SendCtrlAltDel} for x86_64 only (it queues the key presses in
+   * the emulated i8042 PC keyboard controller, which aarch64 machines do not have); on aarch64 its API answers
    * {@code 400} "SendCtrlAltDel does not supported on aarch64.", and before {@code InstanceStart}
    * every Firecracker answers {@code 400} "...not supported before starting the microVM." In
    * those cases no guest will ever shut down on request, so waiting for the timeout would only
