@@ -425,7 +425,7 @@ public final class KernelScenarioHost implements ScenarioHost {
       long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
       while (true) {
         Optional<FileStat> st = inspect(apiSock);
-        if (st.isPresent() && st.get().type() == FileType.SOCKET) {
+        if (st.isPresent() && st.get().type() == FileType.SOCKET && listening(apiSock)) {
           return pid;
         }
         if (!p.isAlive()) {
@@ -441,6 +441,20 @@ public final class KernelScenarioHost implements ScenarioHost {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted", e);
+    }
+  }
+
+  /**
+   * Whether something listens on the socket: bind(2) makes the inode before listen(2) lets a
+   * connect in, so "the socket exists" is not yet "firecracker serves it". The probe connects and
+   * hangs up without a request, which the fake (like micro-http) ends silently.
+   */
+  private static boolean listening(String apiSock) {
+    try (java.nio.channels.SocketChannel probe =
+        java.nio.channels.SocketChannel.open(java.net.UnixDomainSocketAddress.of(apiSock))) {
+      return true;
+    } catch (IOException e) {
+      return false;
     }
   }
 
