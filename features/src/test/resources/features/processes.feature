@@ -36,6 +36,18 @@ Feature: Finding, stopping and killing a VM's firecracker
     And "/run/fcproc/vm1.sock" is a socket owned by root with mode 0600
     And the firecracker serving "/run/fcproc/vm1.sock" received Ctrl-Alt-Del
 
+  @seed:SendCtrlAltDel
+  Scenario: Firecracker on aarch64 refuses Ctrl-Alt-Del, and the error carries its answer
+    Firecracker has SendCtrlAltDel on x86_64 only; on aarch64 its API answers 400 with a
+    fault_message. The error says so, with the socket, so `vm shutdown --kill` can fall back to
+    the kill and a caller can tell this refusal from the others.
+
+    Given a firecracker serving the API socket "/run/fcproc/vm1.sock" on aarch64
+    When fcproc sends Ctrl-Alt-Del through "/run/fcproc/vm1.sock"
+    Then the operation fails with 'firecracker API PUT /actions on /run/fcproc/vm1.sock answered 400: fault_message "SendCtrlAltDel does not supported on aarch64."'
+    And the firecracker serving "/run/fcproc/vm1.sock" received Ctrl-Alt-Del
+    And the firecracker serving "/run/fcproc/vm1.sock" is still running
+
   @seed:WaitForExit
   Scenario: The wait ends when the guest has shut down
     Given a firecracker serving the API socket "/run/fcproc/vm1.sock"

@@ -3,7 +3,7 @@ package org.fcproc;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Locale;
+import java.util.Map;
 import org.fcproc.host.Errno;
 import org.fcproc.host.Handle;
 import org.fcproc.host.HostException;
@@ -13,32 +13,151 @@ import org.fcproc.host.UnixConnection;
 /**
  * A minimal HTTP/1.1 client for the Firecracker API, over a unix socket reached through a
  * handle that was checked first (so a socket swapped for a symlink afterwards is not the one
- * spoken to, ATTACKS P4). It sends one request, reads the status line, the headers and a
- * {@code Content-Length} body, and surfaces the API's {@code fault_message} in its error.
+ * spoken to, ATTACKS P4). One request per connection; the answer is read as
+ * {@link HttpResponse} describes Firecracker's server (micro-http) writing it.
+ *
+ * <p><b>Deadlines.</b> One deadline, {@link #TIMEOUT} after the start, covers connecting,
+ * writing the request and reading the answer; every blocking call is given what is left of it,
+ * so a stalled peer ends in {@link ApiTimeoutException} naming the socket and the phase that
+ * stalled, never in a hang. What is already in the socket is read before the deadline is
+ * judged: the answer may have arrived while this thread was not running.
+ *
+ * <p><b>A server that answers and hangs up.</b> micro-http answers an eleventh connection with a
+ * 503 as soon as it accepts it, and closes it without reading. Depending on who is first, the
+ * request's write then fails (EPIPE: the peer has gone), or succeeds and the read ends in
+ * ECONNRESET (Linux's {@code unix_release_sock} sets it on the peer of a socket closed with
+ * unread data in it) — after the answer, which the kernel hands out first. So a failed write is
+ * followed by a read of whatever answer is there, and ECONNRESET on a read counts as the end of
+ * the stream; only when no complete answer came is the failure reported.
+ *
+ * <p><b>Errors.</b> A status other than 2xx is an {@link ApiException} with the status, the
+ * {@code fault_message} and the request; a stalled phase an {@link ApiTimeoutException}; an
+ * answer that is not HTTP, or none at all, a {@link FcprocException} that says so.
  */
 final class FirecrackerApi {
   static final Duration TIMEOUT = Duration.ofSeconds(5);
-  private static final int MAX_RESPONSE_BYTES = 1 << 20;
 
   private final HostOps host;
+  private final Duration timeout;
 
   FirecrackerApi(HostOps host) {
-    this.host = host;
+    this(host, TIMEOUT);
   }
 
-  /** The seed's {@code client.SendCtrlAltDel}: {@code PUT /actions {"action_type":"SendCtrlAltDel"}}. */
+  FirecrackerApi(HostOps host, Duration timeout) {
+    this.host = host;
+    this.timeout = Inputs.positive("API timeout", timeout);
+  }
+
+  /**
+   * The seed's {@code client.SendCtrlAltDel}: {@code PUT /actions {"action_type":"SendCtrlAltDel"}}.
+   * Firecracker answers {@code 204} with no body once it has queued the Ctrl, Alt and Del key
+   * presses in the guest's emulated i8042 keyboard controller; see {@link ApiException} for its
+   * refusals.
+   */
   void sendCtrlAltDel(Handle apiSocket) throws FcprocException {
-    Response r = exchange(apiSocket, "PUT", "/actions", "{\"action_type\":\"SendCtrlAltDel\"}");
-    if (r.status / 100 != 2) {
-      throw new FcprocException(
-          "firecracker API PUT /actions on " + apiSocket.path() + " answered " + r.status + " " + r.reason
-              + (r.body.isEmpty() ? "" : ": " + r.body));
+    check(exchange(apiSocket, "PUT", "/actions", "{\"action_type\":\"SendCtrlAltDel\"}"),
+        "PUT", "/actions", apiSocket.path());
+  }
+
+  /** Throws the {@link ApiException} a non-2xx answer is. */
+  static HttpResponse check(HttpResponse r, String method, String target, String apiSock) throws ApiException {
+    if (r.status() / 100 == 2) {
+      return r;
+    }
+    String fault = null;
+    String error = null;
+    try {
+      Map<String, Object> json = JsonReader.object(r.body());
+      if (json.get("fault_message") instanceof String s) {
+        fault = s;
+      } else if (json.get("error") instanceof String s) {
+        error = s; // micro-http's own 503: { "error": "Too many open connections" }
+      }
+    } catch (JsonReader.Malformed e) {
+      // not JSON: the body itself is the explanation
+    }
+    String text = fault != null ? fault : error != null ? error : abbreviate(r.body().strip());
+    throw new ApiException(r.status(), fault, text, method, target, apiSock);
+  }
+
+  /** Sends one request and reads its answer, whatever the status. */
+  HttpResponse exchange(Handle socket, String method, String target, String jsonBody) throws FcprocException {
+    byte[] request = request(method, target, jsonBody);
+    String apiSock = socket.path();
+    String where = "firecracker API " + method + " " + target + " on " + apiSock;
+    long deadline = host.nanoTime() + timeout.toNanos();
+    UnixConnection c;
+    try {
+      c = host.connect(socket, left(deadline));
+    } catch (HostException e) {
+      if (e.is(Errno.ETIMEDOUT)) {
+        throw new ApiTimeoutException(ApiTimeoutException.Phase.CONNECT, method, target, apiSock, timeout, e);
+      }
+      throw new FcprocException(where + ": connect", e);
+    }
+    try (c) {
+      HostException writeFailure = null;
+      try {
+        c.write(request, left(deadline));
+      } catch (HostException e) {
+        if (e.is(Errno.ETIMEDOUT)) {
+          throw new ApiTimeoutException(ApiTimeoutException.Phase.WRITE, method, target, apiSock, timeout, e);
+        }
+        if (!e.is(Errno.EPIPE) && !e.is(Errno.ECONNRESET)) {
+          throw new FcprocException(where + ": write", e);
+        }
+        writeFailure = e; // it may have answered before hanging up (micro-http's 503)
+      }
+      return read(c, deadline, method, target, apiSock, where, writeFailure);
+    } catch (HostException e) {
+      throw new FcprocException(where, e);
     }
   }
 
-  record Response(int status, String reason, String body) {}
+  private HttpResponse read(UnixConnection c, long deadline, String method, String target, String apiSock,
+      String where, HostException writeFailure) throws FcprocException, HostException {
+    Buffer in = new Buffer();
+    byte[] chunk = new byte[4096];
+    boolean ended = false;
+    while (true) {
+      HttpResponse.Parsed p;
+      try {
+        p = HttpResponse.parse(in.bytes(), in.size(), ended);
+      } catch (HttpResponse.Malformed e) {
+        if (writeFailure != null && in.size() == 0) {
+          throw new FcprocException(where + ": write", writeFailure);
+        }
+        throw new FcprocException(where + ": not a valid HTTP answer: " + e.getMessage());
+      }
+      if (p != null) {
+        in.drop(p.consumed());
+        if (p.response().interim()) {
+          continue; // 1xx: the answer follows
+        }
+        return p.response();
+      }
+      int n;
+      try {
+        n = c.read(chunk, left(deadline));
+      } catch (HostException e) {
+        if (e.is(Errno.ETIMEDOUT)) {
+          throw new ApiTimeoutException(ApiTimeoutException.Phase.READ, method, target, apiSock, timeout, e);
+        }
+        if (!e.is(Errno.ECONNRESET)) {
+          throw e;
+        }
+        n = -1; // the peer closed without reading everything: what it wrote has been read
+      }
+      if (n < 0) {
+        ended = true;
+      } else {
+        in.write(chunk, 0, n);
+      }
+    }
+  }
 
-  Response exchange(Handle socket, String method, String target, String jsonBody) throws FcprocException {
+  private static byte[] request(String method, String target, String jsonBody) {
     byte[] body = jsonBody.getBytes(StandardCharsets.UTF_8);
     String head = method + " " + target + " HTTP/1.1\r\n"
         + "Host: localhost\r\n"
@@ -50,99 +169,26 @@ final class FirecrackerApi {
     byte[] request = new byte[headBytes.length + body.length];
     System.arraycopy(headBytes, 0, request, 0, headBytes.length);
     System.arraycopy(body, 0, request, headBytes.length, body.length);
-    String where = method + " " + target + " on " + socket.path();
-    try (UnixConnection c = host.connect(socket)) {
-      c.write(request);
-      return read(c, where);
-    } catch (HostException e) {
-      throw new FcprocException("firecracker API " + where, e);
-    }
+    return request;
   }
 
-  private Response read(UnixConnection c, String where) throws HostException, FcprocException {
-    ByteArrayOutputStream in = new ByteArrayOutputStream();
-    byte[] buf = new byte[4096];
-    long deadline = host.nanoTime() + TIMEOUT.toNanos();
-    int headerEnd = -1;
-    int contentLength = -1;
-    while (true) {
-      byte[] sofar = in.toByteArray();
-      if (headerEnd < 0) {
-        headerEnd = indexOf(sofar, "\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
-        if (headerEnd >= 0) {
-          contentLength = contentLength(new String(sofar, 0, headerEnd, StandardCharsets.ISO_8859_1), where);
-        }
-      }
-      if (headerEnd >= 0 && sofar.length >= headerEnd + 4 + contentLength) {
-        return parse(sofar, headerEnd, contentLength, where);
-      }
-      // Read what is there before judging the deadline: the answer may have arrived while this
-      // thread was not running (and on the simulated host, other threads move the shared clock).
-      long left = Math.max(0, deadline - host.nanoTime());
-      int n;
-      try {
-        n = c.read(buf, Duration.ofNanos(left));
-      } catch (HostException e) {
-        if (e.is(Errno.ETIMEDOUT)) {
-          throw new FcprocException("firecracker API " + where + ": no complete response within " + TIMEOUT.toSeconds() + " s");
-        }
-        throw e;
-      }
-      if (n < 0) {
-        throw new FcprocException("firecracker API " + where + ": connection closed before a complete response");
-      }
-      in.write(buf, 0, n);
-      if (in.size() > MAX_RESPONSE_BYTES) {
-        throw new FcprocException("firecracker API " + where + ": response larger than " + MAX_RESPONSE_BYTES + " bytes");
-      }
-    }
+  private Duration left(long deadline) {
+    return Duration.ofNanos(Math.max(0, deadline - host.nanoTime()));
   }
 
-  private static int contentLength(String headers, String where) throws FcprocException {
-    int length = 0;
-    for (String line : headers.split("\r\n")) {
-      int colon = line.indexOf(':');
-      if (colon > 0 && line.substring(0, colon).trim().toLowerCase(Locale.ROOT).equals("content-length")) {
-        try {
-          length = Integer.parseInt(line.substring(colon + 1).trim());
-        } catch (NumberFormatException e) {
-          throw new FcprocException("firecracker API " + where + ": bad Content-Length: " + line);
-        }
-        if (length < 0 || length > MAX_RESPONSE_BYTES) {
-          throw new FcprocException("firecracker API " + where + ": bad Content-Length: " + line);
-        }
-      }
-    }
-    return length;
+  private static String abbreviate(String s) {
+    return s.length() <= 500 ? s : s.substring(0, 500) + "...";
   }
 
-  private static Response parse(byte[] raw, int headerEnd, int contentLength, String where) throws FcprocException {
-    String headers = new String(raw, 0, headerEnd, StandardCharsets.ISO_8859_1);
-    String statusLine = headers.split("\r\n", 2)[0];
-    String[] parts = statusLine.split(" ", 3);
-    if (parts.length < 2 || !parts[0].startsWith("HTTP/1.")) {
-      throw new FcprocException("firecracker API " + where + ": not an HTTP/1.x status line: " + statusLine);
+  /** The bytes read so far, with the ones an interim answer took dropped from the front. */
+  private static final class Buffer extends ByteArrayOutputStream {
+    byte[] bytes() {
+      return buf;
     }
-    int status;
-    try {
-      status = Integer.parseInt(parts[1]);
-    } catch (NumberFormatException e) {
-      throw new FcprocException("firecracker API " + where + ": bad status line: " + statusLine);
-    }
-    String body = new String(raw, headerEnd + 4, contentLength, StandardCharsets.UTF_8);
-    return new Response(status, parts.length > 2 ? parts[2] : "", body);
-  }
 
-  private static int indexOf(byte[] hay, byte[] needle) {
-    outer:
-    for (int i = 0; i + needle.length <= hay.length; i++) {
-      for (int j = 0; j < needle.length; j++) {
-        if (hay[i + j] != needle[j]) {
-          continue outer;
-        }
-      }
-      return i;
+    void drop(int n) {
+      System.arraycopy(buf, n, buf, 0, count - n);
+      count -= n;
     }
-    return -1;
   }
 }

@@ -109,6 +109,10 @@ public interface LibC {
   @SaveError
   int getsockopt(int fd, int level, int name, Pointer optval, Pointer optlen);
 
+  /** {@code setsockopt(fd, level, name, optval, optlen)}. */
+  @SaveError
+  int setsockopt(int fd, int level, int name, Pointer optval, int optlen);
+
   @SaveError
   long send(int fd, @In byte[] buf, long len, int flags);
 

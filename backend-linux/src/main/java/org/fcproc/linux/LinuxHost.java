@@ -721,9 +721,9 @@ public final class LinuxHost implements HostOps {
   }
 
   @Override
-  public UnixConnection connect(Handle socket) throws HostException {
+  public UnixConnection connect(Handle socket, Duration timeout) throws HostException {
     String p = procSelfFd(fd(socket, "connect"), "connect");
-    return UnixSocketConnection.connect(n, p, socket.path());
+    return UnixSocketConnection.connect(n, p, socket.path(), timeout);
   }
 
   // ================================================================ environment and time

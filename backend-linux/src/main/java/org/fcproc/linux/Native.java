@@ -80,6 +80,10 @@ final class Native {
   static final int SOCK_CLOEXEC = O_CLOEXEC;
   static final int SOL_SOCKET = 1;
   static final int SO_PEERCRED = 17;
+  /** {@code SO_SNDTIMEO} (asm-generic's {@code SO_SNDTIMEO_OLD}: a {@code struct timeval} of two longs on 64-bit). */
+  static final int SO_SNDTIMEO = 21;
+  /** {@code sizeof(struct timeval)} on x86_64 and aarch64: seconds and microseconds, 64 bits each. */
+  static final int TIMEVAL_SIZE = 16;
   /** {@code sizeof(struct ucred)}: pid, uid, gid, each 32 bits. */
   static final int UCRED_SIZE = 12;
   /** {@code sizeof(struct sockaddr_un)}: {@code sa_family_t} and {@code sun_path[108]}. */

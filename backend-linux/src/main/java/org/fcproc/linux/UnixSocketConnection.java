@@ -13,7 +13,9 @@ import static org.fcproc.linux.Native.SOCK_CLOEXEC;
 import static org.fcproc.linux.Native.SOCK_STREAM;
 import static org.fcproc.linux.Native.SOL_SOCKET;
 import static org.fcproc.linux.Native.SO_PEERCRED;
+import static org.fcproc.linux.Native.SO_SNDTIMEO;
 import static org.fcproc.linux.Native.SUN_PATH_MAX;
+import static org.fcproc.linux.Native.TIMEVAL_SIZE;
 import static org.fcproc.linux.Native.UCRED_SIZE;
 
 import java.nio.charset.StandardCharsets;
@@ -32,18 +34,19 @@ import org.slf4j.LoggerFactory;
  * peer's pid ({@code ExtendedSocketOptions.SO_PEERCRED} answers with user and group names only)
  * and {@link #peerPid()} must.
  *
- * <p>The descriptor stays blocking for {@code connect} (a unix connect completes at once, or
- * waits only for room in a full backlog) and is read and written with {@code MSG_DONTWAIT},
- * waiting in {@code poll(2)}: a read gives up with ETIMEDOUT at its deadline; a write waits as
- * long as the peer takes to make room. Writes carry {@code MSG_NOSIGNAL}: a peer that has hung
- * up gives EPIPE, not SIGPIPE. Every errno is read on the calling thread straight after the
- * failing call ({@code @SaveError}, {@link Native#fail}).
+ * <p>The descriptor stays blocking for {@code connect}: a unix connect completes at once, or
+ * waits only for room in a full backlog (the listener has stopped accepting), and it waits at
+ * most the socket's {@code SO_SNDTIMEO} — Linux's {@code unix_stream_connect} bounds that wait
+ * with {@code sock_sndtimeo}, and answers EAGAIN when it passes — so the deadline is set there
+ * before the call, and EAGAIN reported as ETIMEDOUT. (A non-blocking connect would answer EAGAIN
+ * at once, and an unconnected socket cannot be polled for the backlog to drain.) It is then
+ * read and written with {@code MSG_DONTWAIT}, waiting in {@code poll(2)} until the deadline: a
+ * read or a write that cannot finish in time gives up with ETIMEDOUT. Writes carry
+ * {@code MSG_NOSIGNAL}: a peer that has hung up gives EPIPE, not SIGPIPE. Every errno is read on
+ * the calling thread straight after the failing call ({@code @SaveError}, {@link Native#fail}).
  */
 final class UnixSocketConnection implements UnixConnection {
   private static final Logger LOG = LoggerFactory.getLogger(UnixSocketConnection.class);
-  /** How long a write waits in one poll for room before looking again. */
-  private static final int WRITE_POLL_MS = 1000;
-
   private final Native n;
   private final int fd;
   private final String path;
@@ -58,9 +61,10 @@ final class UnixSocketConnection implements UnixConnection {
   /**
    * Connects to {@code address} (a {@code /proc/self/fd/N} magic link on the handle's socket
    * inode: the kernel follows it to that inode, whatever the socket's name is now); {@code path}
-   * names the socket in messages.
+   * names the socket in messages. Waits at most {@code timeout} for a listener whose backlog is
+   * full, then fails with ETIMEDOUT.
    */
-  static UnixSocketConnection connect(Native n, String address, String path) throws HostException {
+  static UnixSocketConnection connect(Native n, String address, String path, Duration timeout) throws HostException {
     byte[] sunPath = address.getBytes(StandardCharsets.UTF_8);
     if (sunPath.length >= SUN_PATH_MAX) {
       throw new HostException(Errno.ENAMETOOLONG, "connect", path, "socket address " + address + " longer than 107 bytes");
@@ -73,20 +77,41 @@ final class UnixSocketConnection implements UnixConnection {
     sa.putShort(0, (short) AF_UNIX);
     sa.put(2, sunPath, 0, sunPath.length);
     int len = 2 + sunPath.length + 1;
+    long deadline = System.nanoTime() + Math.max(0, timeout.toNanos());
     while (true) {
+      setSendTimeout(n, fd, path, deadline - System.nanoTime());
       if (n.libc.connect(fd, sa, len) == 0) {
         LOG.debug("connect {} via {} -> ok", path, address);
         return new UnixSocketConnection(n, fd, path);
       }
       int e = n.errno();
       if (e == Errno.EINTR.number()) {
-        continue; // the socket is still unconnected: try again
+        continue; // the socket is still unconnected: try again with what is left
       }
       n.libc.close(fd);
       HostException he = e == EPROTOTYPE
           ? new HostException(Errno.ECONNREFUSED, "connect", path, "EPROTOTYPE: a socket of another type; nothing to talk to")
-          : failure(e, "connect", path);
+          : e == Errno.EAGAIN.number()
+              ? new HostException(Errno.ETIMEDOUT, "connect", path, "the listener's backlog stayed full for "
+                  + timeout.toMillis() + " ms: nothing accepts the connection")
+              : failure(e, "connect", path);
       LOG.debug("connect {} via {} -> {}", path, address, he.errno());
+      throw he;
+    }
+  }
+
+  /**
+   * {@code SO_SNDTIMEO}, which bounds a blocking connect's wait for backlog room. At least 1 µs:
+   * a zero {@code struct timeval} would mean "wait for ever".
+   */
+  private static void setSendTimeout(Native n, int fd, String path, long nanos) throws HostException {
+    long micros = Math.max(1, nanos / 1000);
+    Pointer tv = n.buffer(TIMEVAL_SIZE);
+    tv.putLong(0, micros / 1_000_000);
+    tv.putLong(8, micros % 1_000_000);
+    if (n.libc.setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, tv, TIMEVAL_SIZE) != 0) {
+      HostException he = n.fail("setsockopt", path);
+      n.libc.close(fd);
       throw he;
     }
   }
@@ -107,8 +132,9 @@ final class UnixSocketConnection implements UnixConnection {
   }
 
   @Override
-  public void write(byte[] bytes) throws HostException {
+  public void write(byte[] bytes, Duration timeout) throws HostException {
     checkOpen("write");
+    long deadline = System.nanoTime() + Math.max(0, timeout.toNanos());
     int off = 0;
     while (off < bytes.length) {
       byte[] chunk = off == 0 ? bytes : Arrays.copyOfRange(bytes, off, bytes.length);
@@ -119,7 +145,12 @@ final class UnixSocketConnection implements UnixConnection {
       }
       int e = n.errno();
       if (e == Errno.EAGAIN.number()) {
-        poll(POLLOUT, WRITE_POLL_MS, "write");
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          throw new HostException(Errno.ETIMEDOUT, "write", path, "the peer took " + off + " of "
+              + bytes.length + " bytes in " + timeout.toMillis() + " ms: it does not read");
+        }
+        poll(POLLOUT, millis(left), "write");
       } else if (e != Errno.EINTR.number()) {
         throw failure(e, "write", path);
       }
@@ -155,7 +186,7 @@ final class UnixSocketConnection implements UnixConnection {
       if (left <= 0) {
         throw new HostException(Errno.ETIMEDOUT, "read", path, "nothing within " + timeout.toMillis() + " ms");
       }
-      poll(POLLIN, (int) Math.min(Integer.MAX_VALUE, Math.max(1, (left + 999_999) / 1_000_000)), "read");
+      poll(POLLIN, millis(left), "read");
     }
   }
 
@@ -174,6 +205,11 @@ final class UnixSocketConnection implements UnixConnection {
       closed = true;
       n.libc.close(fd);
     }
+  }
+
+  /** {@code nanos} as a poll timeout: whole milliseconds, rounded up, at least 1. */
+  private static int millis(long nanos) {
+    return (int) Math.min(Integer.MAX_VALUE, Math.max(1, (nanos + 999_999) / 1_000_000));
   }
 
   /** Waits until {@code events} may be done, or {@code timeoutMs} has passed (the caller looks again). */

@@ -265,7 +265,7 @@ class LinuxHostTest {
         try (Handle h = host.open(sock.toString(), OpenHow.pathNoFollow());
             UnixConnection c = host.connect(h);
             SocketChannel peer = server.accept()) {
-          c.write("PUT /actions".getBytes(StandardCharsets.US_ASCII));
+          c.write("PUT /actions".getBytes(StandardCharsets.US_ASCII), Duration.ofSeconds(1));
           ByteBuffer in = ByteBuffer.allocate(64);
           while (in.position() < 12) {
             peer.read(in);
@@ -295,10 +295,63 @@ class LinuxHostTest {
         host.symlinkAt("/nonexistent", dir, "decoy");
         host.renameAt(dir, "api.sock", dir, "decoy", RenameMode.EXCHANGE);
         try (h; UnixConnection c = host.connect(h); SocketChannel peer = server.accept()) {
-          c.write(new byte[] {42});
+          c.write(new byte[] {42}, Duration.ofSeconds(1));
           ByteBuffer one = ByteBuffer.allocate(1);
           peer.read(one);
           assertThat(one.get(0)).isEqualTo((byte) 42);
+        }
+      }
+    }
+
+    @Test
+    void connectToAListenerThatStoppedAcceptingGivesUpAtItsDeadline() throws Exception {
+      String d = fresh("backlog");
+      Path sock = Path.of(d, "api.sock");
+      List<UnixConnection> queued = new ArrayList<>();
+      try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+        server.bind(UnixDomainSocketAddress.of(sock), 1);
+        Handle h = host.open(sock.toString(), OpenHow.pathNoFollow());
+        // Nobody calls accept(): connections queue in the backlog until it is full, then connect waits.
+        HostException timedOut = null;
+        for (int i = 0; i < 16 && timedOut == null; i++) {
+          long start = System.nanoTime();
+          try {
+            queued.add(host.connect(h, Duration.ofMillis(300)));
+          } catch (HostException e) {
+            timedOut = e;
+            long ms = (System.nanoTime() - start) / 1_000_000;
+            assertThat(ms).as("waited about the deadline").isBetween(250L, 3000L);
+          }
+        }
+        assertThat(timedOut).as("a connect past the backlog (%d queued) timed out", queued.size()).isNotNull();
+        assertThat(timedOut.errno()).isEqualTo(Errno.ETIMEDOUT);
+        assertThat(timedOut.call()).isEqualTo("connect");
+        assertThat(timedOut.getMessage()).contains(sock.toString(), "backlog stayed full for 300 ms");
+        assertThat(queued).as("the backlog took some first").isNotEmpty();
+        h.close();
+      } finally {
+        queued.forEach(UnixConnection::close);
+      }
+    }
+
+    @Test
+    void aWriteToAPeerThatNeverReadsGivesUpAtItsDeadline() throws Exception {
+      String d = fresh("unread");
+      Path sock = Path.of(d, "api.sock");
+      try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+        server.bind(UnixDomainSocketAddress.of(sock));
+        try (Handle h = host.open(sock.toString(), OpenHow.pathNoFollow());
+            UnixConnection c = host.connect(h);
+            SocketChannel peer = server.accept()) {
+          long start = System.nanoTime();
+          byte[] big = new byte[16 << 20]; // far more than a socket buffer holds
+          assertThatThrownBy(() -> c.write(big, Duration.ofMillis(300))).isInstanceOfSatisfying(HostException.class, e -> {
+            assertThat(e.errno()).isEqualTo(Errno.ETIMEDOUT);
+            assertThat(e.call()).isEqualTo("write");
+            assertThat(e.getMessage()).contains(sock.toString(), "it does not read");
+          });
+          assertThat((System.nanoTime() - start) / 1_000_000).isBetween(250L, 3000L);
+          assertThat(peer.isOpen()).isTrue();
         }
       }
     }

@@ -128,14 +128,10 @@ class PeerCredTest {
       try (Handle h = host.open(sock, OpenHow.pathNoFollow()); UnixConnection c = host.connect(h)) {
         assertThat(c.peerPid()).isEqualTo((int) fc.pid());
         c.shutdownOutput();
-        assertThat(errno(() -> c.write(new byte[] {1}))).isEqualTo(Errno.EPIPE);
-        // This fake answers an empty request with a 400, then hangs up.
+        assertThat(errno(() -> c.write(new byte[] {1}, Duration.ofSeconds(1)))).isEqualTo(Errno.EPIPE);
+        // Like micro-http, the fake hangs up on a connection that ends before any request, answering nothing.
         byte[] buf = new byte[4096];
-        int n = c.read(buf, Duration.ofSeconds(10));
-        assertThat(new String(buf, 0, n, StandardCharsets.US_ASCII)).startsWith("HTTP/1.1 400");
-        while (n >= 0) {
-          n = c.read(buf, Duration.ofSeconds(10));
-        }
+        assertThat(c.read(buf, Duration.ofSeconds(10))).isEqualTo(-1);
         UnixConnection closed = c;
         closed.close();
         assertThat(errno(closed::peerPid)).isEqualTo(Errno.EBADF);

@@ -17,10 +17,22 @@ import org.fcproc.host.UnixConnection;
  * and every byte has been read; Firecracker keeps a connection open after a response, so a
  * second read times out.
  *
+ * <p>A write puts the bytes in the server's queue and lets it serve them. A server that does
+ * not read ({@link ApiMode#NOT_READING}) takes at most {@link #SOCKET_BUFFER} bytes; the rest
+ * waits in virtual time until the write's deadline, then fails with ETIMEDOUT. A write to a
+ * server that has hung up fails with EPIPE — what it wrote before can still be read.
+ *
  * <p>{@code SO_PEERCRED} gives the pid of the process that serves the socket — the one
  * {@link SimHost#spawnFirecracker} made, whose {@code listen(2)} the kernel recorded.
  */
 final class ApiConnection implements UnixConnection {
+  /**
+   * The bytes a peer that does not read can have queued: Linux's default socket send buffer,
+   * {@code net.core.wmem_default} (212992). (The kernel counts per-buffer overhead too, so the
+   * real figure is somewhat lower; only the order matters here.)
+   */
+  static final int SOCKET_BUFFER = 212_992;
+
   private final SimHost host;
   private final ApiServer server;
   final Credentials client;
@@ -43,8 +55,8 @@ final class ApiConnection implements UnixConnection {
   }
 
   @Override
-  public void write(byte[] bytes) throws HostException {
-    host.connectionWrite(this, bytes);
+  public void write(byte[] bytes, Duration timeout) throws HostException {
+    host.connectionWrite(this, bytes, timeout);
   }
 
   @Override
@@ -75,15 +87,26 @@ final class ApiConnection implements UnixConnection {
     return outbound.size() - readPos;
   }
 
-  void doWrite(Op op, byte[] bytes) throws HostException {
+  void doWrite(Op op, byte[] bytes, Duration timeout, VirtualClock clock) throws HostException {
     if (closed) {
       throw op.fail(Errno.EBADF);
     }
     if (peerClosed) {
-      throw op.fail(Errno.EPIPE, "the server has exited");
+      throw op.fail(Errno.EPIPE, "the server has closed the connection");
     }
     if (outputShut) {
       throw op.fail(Errno.EPIPE, "this side was shut down for writing");
+    }
+    if (server.mode == ApiMode.NOT_READING && inbound.size() + bytes.length > SOCKET_BUFFER) {
+      int room = Math.max(0, SOCKET_BUFFER - inbound.size());
+      inbound.write(bytes, 0, room);
+      long deadline = clock.nanoTime() + Math.max(0, timeout.toNanos());
+      clock.advanceUntil(deadline, () -> peerClosed);
+      if (peerClosed) {
+        throw op.fail(Errno.EPIPE, "the server has closed the connection");
+      }
+      throw op.fail(Errno.ETIMEDOUT, "the server took " + room + " of " + bytes.length + " bytes in "
+          + timeout.toMillis() + " ms: it does not read");
     }
     inbound.write(bytes, 0, bytes.length);
     server.serve(this);

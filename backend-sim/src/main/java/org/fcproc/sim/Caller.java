@@ -314,8 +314,8 @@ final class Caller implements HostOps {
   }
 
   @Override
-  public UnixConnection connect(Handle socket) throws HostException {
-    return host.call(creds, "connect", List.of(at(socket, "")), fd(socket), op -> host.connect(op, socket));
+  public UnixConnection connect(Handle socket, Duration timeout) throws HostException {
+    return host.call(creds, "connect", List.of(at(socket, "")), fd(socket), op -> host.connect(op, socket, timeout));
   }
 
   @Override

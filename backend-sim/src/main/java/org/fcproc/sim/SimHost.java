@@ -472,9 +472,11 @@ public final class SimHost implements HostOps {
   /**
    * {@code connect(2)} to the socket inode the handle pins: write permission on it first
    * (EACCES), then ECONNREFUSED when it is not a socket (Linux's answer, from
-   * {@code unix_find_bsd}) or nothing listens.
+   * {@code unix_find_bsd}) or nothing listens. A listener that does not accept
+   * ({@link ApiMode#NOT_ACCEPTING}: its backlog is full) makes it wait in virtual time, until it
+   * accepts again, exits (ECONNREFUSED), or the deadline passes (ETIMEDOUT).
    */
-  UnixConnection connect(Op op, Handle socket) throws HostException {
+  UnixConnection connect(Op op, Handle socket, Duration timeout) throws HostException {
     SimHandle h = vfs.handle(op, socket);
     Inode i = h.inode();
     if (!op.access().may(i, 2)) {
@@ -486,7 +488,18 @@ public final class SimHost implements HostOps {
     if (i.listener == null || !i.listener.listening) {
       throw op.fail(Errno.ECONNREFUSED, "nothing listens");
     }
-    return i.listener.accept(op.access().credentials());
+    ApiServer server = i.listener;
+    if (server.mode == ApiMode.NOT_ACCEPTING) {
+      long deadline = clock.nanoTime() + Math.max(0, timeout.toNanos());
+      clock.advanceUntil(deadline, () -> server.mode != ApiMode.NOT_ACCEPTING || !server.listening);
+      if (!server.listening) {
+        throw op.fail(Errno.ECONNREFUSED, "the listener exited");
+      }
+      if (server.mode == ApiMode.NOT_ACCEPTING) {
+        throw op.fail(Errno.ETIMEDOUT, "the listener's backlog stayed full for " + timeout.toMillis() + " ms");
+      }
+    }
+    return server.accept(op.access().credentials());
   }
 
   void closeHandle(SimHandle h) {
@@ -496,9 +509,9 @@ public final class SimHost implements HostOps {
     });
   }
 
-  void connectionWrite(ApiConnection c, byte[] bytes) throws HostException {
+  void connectionWrite(ApiConnection c, byte[] bytes, Duration timeout) throws HostException {
     call(c.client, "write", List.of(), c.describe() + ", " + bytes.length + " bytes", op -> {
-      c.doWrite(op, bytes);
+      c.doWrite(op, bytes, timeout, clock);
       return null;
     });
   }
@@ -707,8 +720,8 @@ public final class SimHost implements HostOps {
   }
 
   @Override
-  public UnixConnection connect(Handle socket) throws HostException {
-    return self.connect(socket);
+  public UnixConnection connect(Handle socket, Duration timeout) throws HostException {
+    return self.connect(socket, timeout);
   }
 
   @Override
@@ -1239,6 +1252,20 @@ public final class SimHost implements HostOps {
       servers.put(proc.pid, server);
       return proc.pid;
     });
+  }
+
+  /** Puts the API server of the fake Firecracker {@code pid} in {@code mode} (it starts {@link ApiMode#BOOTED}). */
+  public void setApiMode(int pid, ApiMode mode) {
+    lock.lock();
+    try {
+      ApiServer s = servers.get(pid);
+      if (s == null) {
+        throw new IllegalArgumentException("no fake firecracker with pid " + pid);
+      }
+      s.mode = java.util.Objects.requireNonNull(mode, "mode");
+    } finally {
+      lock.unlock();
+    }
   }
 
   /** The requests a fake Firecracker received, {@code METHOD PATH BODY} each, oldest first. */

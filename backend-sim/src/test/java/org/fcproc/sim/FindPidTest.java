@@ -182,7 +182,7 @@ class FindPidTest {
       long before = host.nanoTime();
       assertThat(c.read(new byte[16], Duration.ofSeconds(5))).isEqualTo(-1);
       assertThat(host.nanoTime()).isEqualTo(before);
-      assertThat(errno(() -> c.write("GET / HTTP/1.1\r\n\r\n".getBytes(StandardCharsets.US_ASCII))))
+      assertThat(errno(() -> c.write("GET / HTTP/1.1\r\n\r\n".getBytes(StandardCharsets.US_ASCII), Duration.ofSeconds(1))))
           .isEqualTo(Errno.EPIPE);
     }
     assertThat(host.isRunning(fc)).isTrue();
@@ -193,7 +193,7 @@ class FindPidTest {
   void aRequestSentBeforeShutdownOutputIsStillAnswered() throws Exception {
     int fc = host.spawnFirecracker("/run/api.sock", GuestBehaviour.IGNORES_CTRL_ALT_DEL, 0, 0);
     try (Handle h = host.open("/run/api.sock", OpenHow.pathNoFollow()); UnixConnection c = host.connect(h)) {
-      c.write("GET /x HTTP/1.1\r\nContent-Length: 0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+      c.write("GET /x HTTP/1.1\r\nContent-Length: 0\r\n\r\n".getBytes(StandardCharsets.US_ASCII), Duration.ofSeconds(1));
       c.shutdownOutput();
       byte[] buf = new byte[4096];
       int n = c.read(buf, Duration.ofSeconds(1));

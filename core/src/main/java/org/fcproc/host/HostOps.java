@@ -196,12 +196,25 @@ public interface HostOps {
   /** The network link of that name, if there is one. */
   Optional<LinkInfo> link(String name) throws HostException;
 
+  /** How long {@link #connect(Handle)} waits for a listener whose backlog is full. */
+  Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
+
   /**
    * {@code connect(2)} of a {@code SOCK_STREAM} unix socket to the socket inode {@code socket}
    * pins (through {@code /proc/self/fd/N} on Linux), never to whatever a path names now.
    * ECONNREFUSED when nothing listens; ENOTSOCK/ECONNREFUSED when the inode is not a socket.
+   *
+   * <p>A unix stream connect completes at once while the listener's backlog has room; when it
+   * is full — the listener has stopped calling {@code accept(2)} — it waits (unix(7)), and
+   * without a bound would wait for ever. It waits at most {@code timeout} (host time), then fails
+   * with ETIMEDOUT.
    */
-  UnixConnection connect(Handle socket) throws HostException;
+  UnixConnection connect(Handle socket, Duration timeout) throws HostException;
+
+  /** {@link #connect(Handle, Duration)} with {@link #DEFAULT_CONNECT_TIMEOUT}. */
+  default UnixConnection connect(Handle socket) throws HostException {
+    return connect(socket, DEFAULT_CONNECT_TIMEOUT);
+  }
 
   // ---------------------------------------------------------------- environment and time
 

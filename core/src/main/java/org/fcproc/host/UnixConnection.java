@@ -7,8 +7,15 @@ import java.time.Duration;
  * API; the backend only moves bytes.
  */
 public interface UnixConnection extends AutoCloseable {
-  /** Writes all of {@code bytes}. */
-  void write(byte[] bytes) throws HostException;
+  /**
+   * Writes all of {@code bytes}, waiting at most {@code timeout} (host time) in all for the peer
+   * to make room. A peer that accepted but never reads fills the socket buffer, and an unbounded
+   * write would then hang for ever.
+   *
+   * @throws HostException ETIMEDOUT when not everything could be written in time (some of it may
+   *     have been: the connection is then of no further use); EPIPE when the peer has hung up
+   */
+  void write(byte[] bytes, Duration timeout) throws HostException;
 
   /**
    * Reads what is available into {@code buffer}, waiting at most {@code timeout} (host time).

@@ -2,6 +2,8 @@ package org.fcproc.linux.cli;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.fcproc.ApiException;
+import org.fcproc.ApiTimeoutException;
 import org.fcproc.CommandFailedException;
 import org.fcproc.ExitTimeoutException;
 import org.fcproc.FcprocException;
@@ -22,6 +24,12 @@ import org.fcproc.host.HostException;
  *   <tr><td>not-ready</td><td>1</td><td>{@link NotReadyException}: {@code path}</td></tr>
  *   <tr><td>exit-timeout</td><td>1</td><td>{@link ExitTimeoutException}: {@code pid}</td></tr>
  *   <tr><td>command-failed</td><td>1</td><td>{@link CommandFailedException}: {@code argv}, {@code status}, {@code stderr}</td></tr>
+ *   <tr><td>api</td><td>1</td><td>{@link ApiException}, Firecracker answered with an error: {@code status},
+ *       {@code fault_message} (null when the body had none, as in micro-http's 503), {@code api_error}
+ *       ({@code not-booted}, {@code unsupported}, {@code too-many-connections}, {@code other}),
+ *       {@code method}, {@code request_path}, {@code api_sock}</td></tr>
+ *   <tr><td>api-timeout</td><td>1</td><td>{@link ApiTimeoutException}: {@code phase} ({@code connect},
+ *       {@code write}, {@code read}), {@code method}, {@code request_path}, {@code api_sock}, {@code timeout_ms}</td></tr>
  *   <tr><td>host-call</td><td>1</td><td>a failure caused by a {@link HostException}: {@code call}, {@code errno}, {@code errno_number}, {@code path}</td></tr>
  *   <tr><td>failed</td><td>1</td><td>any other {@link FcprocException}</td></tr>
  *   <tr><td>not-found, mode, unavailable, not-implemented</td><td>1</td><td>the command line's own</td></tr>
@@ -58,6 +66,23 @@ record Failure(int exit, String kind, String message, Map<String, Object> detail
       d.put("status", e.result().exitCode());
       d.put("stderr", e.result().stderr().strip());
       return new Failure(ExitCodes.FAILED, "command-failed", e.getMessage(), d);
+    }
+    if (t instanceof ApiException e) {
+      d.put("status", e.status());
+      d.put("fault_message", e.faultMessage().orElse(null));
+      d.put("api_error", e.fault().label());
+      d.put("method", e.method());
+      d.put("request_path", e.requestPath());
+      d.put("api_sock", e.apiSock());
+      return new Failure(ExitCodes.FAILED, "api", e.getMessage(), d);
+    }
+    if (t instanceof ApiTimeoutException e) {
+      d.put("phase", e.phase().label());
+      d.put("method", e.method());
+      d.put("request_path", e.requestPath());
+      d.put("api_sock", e.apiSock());
+      d.put("timeout_ms", e.timeout().toMillis());
+      return new Failure(ExitCodes.FAILED, "api-timeout", e.getMessage(), d);
     }
     if (t instanceof FcprocException || t instanceof HostException) {
       HostException h = hostCause(t);

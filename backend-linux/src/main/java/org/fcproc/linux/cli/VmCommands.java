@@ -1,6 +1,7 @@
 package org.fcproc.linux.cli;
 
 import java.time.Duration;
+import org.fcproc.ApiException;
 import org.fcproc.CommandFailedException;
 import org.fcproc.ExitTimeoutException;
 import org.fcproc.Fcproc;
@@ -54,7 +55,12 @@ final class VmCommands {
               + "the API socket to the caller, sends PUT /actions "
               + "{\"action_type\":\"SendCtrlAltDel\"}, and waits for the process to exit. At the "
               + "timeout: exit 1, or with --kill, SIGKILL (seed: Kill) through a pidfd, once the "
-              + "process is confirmed to be the one serving the API socket (as vm kill --api-sock)."
+              + "process is confirmed to be the one serving the API socket (as vm kill --api-sock).",
+          "Firecracker has SendCtrlAltDel on x86_64 only. With --kill, on aarch64 (os.arch) the "
+              + "request is not sent and the VM is killed at once; so it is when Firecracker answers "
+              + "400 that the action is unsupported, or that the microVM was never started (no guest "
+              + "to ask). The output says so (\"fallback\":\"kill\" and a reason). Without --kill "
+              + "such an answer is an error (--json: kind api, with status and fault_message)."
         })
     static final class Shutdown implements Action {
       @Option(names = "--api-sock", required = true, paramLabel = "PATH", description = "The VM's API socket.")
@@ -64,31 +70,13 @@ final class VmCommands {
           description = "How long to wait for the exit: 500ms, 5s, 2m (default 10s).")
       Duration timeout = DEFAULT_TIMEOUT;
 
-      @Option(names = "--kill", description = "SIGKILL the process if it has not exited by the timeout.")
+      @Option(names = "--kill", description = "SIGKILL the process if it has not exited by the timeout, "
+          + "or at once when Ctrl-Alt-Del cannot be sent (aarch64, or a VM not started).")
       boolean kill;
 
       @Override
       public Result run(Session s) throws Exception {
-        Fcproc fc = s.fcproc();
-        int pid = findPid(fc, apiSock);
-        fc.sendCtrlAltDel(apiSock);
-        boolean killed = false;
-        try {
-          fc.waitForExit(pid, apiSock, timeout);
-        } catch (ExitTimeoutException e) {
-          if (!kill) {
-            throw e;
-          }
-          fc.kill(pid, apiSock);
-          killed = true;
-        }
-        return new Result(killed
-                ? "pid " + pid + " did not exit within " + DurationConverter.format(timeout) + ": killed (SIGKILL)"
-                : "pid " + pid + " exited")
-            .put("pid", pid)
-            .put("api_sock", apiSock)
-            .put("exited", !killed)
-            .put("killed", killed);
+        return shutdown(s.fcproc(), apiSock, timeout, kill, System.getProperty("os.arch", ""));
       }
     }
 
@@ -144,6 +132,82 @@ final class VmCommands {
             .put("pid", pid).put("signal", "SIGKILL").put("api_sock", apiSock).put("checked", true);
       }
     }
+  }
+
+  /**
+   * {@code vm shutdown}: Ctrl-Alt-Del, the wait, and the kill ladder.
+   *
+   * <p>Firecracker builds {@code SendCtrlAltDel} for x86_64 only (it queues the key presses in
+   * the emulated i8042 PC keyboard controller, which aarch64 machines do not have); on aarch64 its API answers
+   * {@code 400} "SendCtrlAltDel does not supported on aarch64.", and before {@code InstanceStart}
+   * every Firecracker answers {@code 400} "...not supported before starting the microVM." In
+   * those cases no guest will ever shut down on request, so waiting for the timeout would only
+   * delay the inevitable: with {@code kill} the safe kill ({@link Fcproc#kill(int, String)}) runs
+   * at once and the result says {@code "fallback":"kill"} and why. On aarch64 the request is not
+   * even sent — its answer is known — so nothing reaches an API that may be busy. Without
+   * {@code kill} nothing is killed: the request is sent and its refusal is the error, typed
+   * ({@link ApiException}), so the caller can tell which refusal it was. Any other refusal (503,
+   * a body Firecracker could not read) is an error with or without {@code kill}: the guest may
+   * still be reachable, and a kill is not what was asked for.
+   *
+   * @param osArch {@code os.arch} of this JVM, the host's architecture (Firecracker runs on the same host)
+   */
+  static Result shutdown(Fcproc fc, String apiSock, Duration timeout, boolean kill, String osArch) throws Exception {
+    int pid = findPid(fc, apiSock);
+    String fallback = null;
+    ApiException refusal = null;
+    if (kill && withoutCtrlAltDel(osArch)) {
+      fallback = "os.arch is " + osArch + ": Firecracker has SendCtrlAltDel on x86_64 only, so it was not sent";
+    } else {
+      try {
+        fc.sendCtrlAltDel(apiSock);
+      } catch (ApiException e) {
+        boolean cannot = e.fault() == ApiException.Fault.UNSUPPORTED || e.fault() == ApiException.Fault.NOT_BOOTED;
+        if (!kill || !cannot) {
+          throw e;
+        }
+        fallback = "firecracker answered " + e.status() + " (" + e.fault().label() + "): " + e.errorText();
+        refusal = e;
+      }
+    }
+    if (fallback != null) {
+      fc.kill(pid, apiSock);
+      Result r = new Result("pid " + pid + ": Ctrl-Alt-Del cannot be sent (" + fallback + "): killed (SIGKILL)")
+          .put("pid", pid)
+          .put("api_sock", apiSock)
+          .put("exited", false)
+          .put("killed", true)
+          .put("fallback", "kill")
+          .put("reason", fallback);
+      if (refusal != null) {
+        r.put("status", refusal.status())
+            .put("fault_message", refusal.faultMessage().orElse(null))
+            .put("api_error", refusal.fault().label());
+      }
+      return r;
+    }
+    boolean killed = false;
+    try {
+      fc.waitForExit(pid, apiSock, timeout);
+    } catch (ExitTimeoutException e) {
+      if (!kill) {
+        throw e;
+      }
+      fc.kill(pid, apiSock);
+      killed = true;
+    }
+    return new Result(killed
+            ? "pid " + pid + " did not exit within " + DurationConverter.format(timeout) + ": killed (SIGKILL)"
+            : "pid " + pid + " exited")
+        .put("pid", pid)
+        .put("api_sock", apiSock)
+        .put("exited", !killed)
+        .put("killed", killed);
+  }
+
+  /** Firecracker's architectures are x86_64 and aarch64; only x86_64 has SendCtrlAltDel. */
+  static boolean withoutCtrlAltDel(String osArch) {
+    return osArch.equals("aarch64") || osArch.equals("arm64");
   }
 
   /**

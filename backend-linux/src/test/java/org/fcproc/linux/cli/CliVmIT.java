@@ -5,8 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -86,7 +90,97 @@ class CliVmIT {
     Process fc = fake(sock, "--fault");
     Jar.Run r = Jar.run("vm", "shutdown", "--api-sock", sock.toString(), "--json").expect(1);
     assertThat((String) r.error().get("message")).contains("400", "fault_message", "fake firecracker");
+    assertThat(r.error()).containsEntry("kind", "api").containsEntry("status", 400L).containsEntry("api_error", "other");
     assertThat(fc.isAlive()).isTrue();
+  }
+
+  @Test
+  void theFakeAnswersWithMicroHttpsExactBytesAndKeepsTheConnection() throws Exception {
+    Path sock = scratch.path("wire.sock");
+    fake(sock, "--stubborn");
+    try (SocketChannel c = SocketChannel.open(UnixDomainSocketAddress.of(sock))) {
+      String body = "{\"action_type\":\"SendCtrlAltDel\"}";
+      send(c, "PUT /actions HTTP/1.1\r\nContent-Length: " + body.length() + "\r\n\r\n" + body);
+      String noContent = "HTTP/1.1 204 \r\nServer: Firecracker API\r\nConnection: keep-alive\r\n\r\n";
+      assertThat(receive(c, noContent.length())).isEqualTo(noContent);
+      send(c, "GET /machine-config HTTP/1.1\r\n\r\n"); // the same connection: keep-alive
+      String fault = "{\"fault_message\":\"fake firecracker: unsupported request: GET /machine-config HTTP/1.1\"}";
+      String expected = "HTTP/1.1 400 \r\nServer: Firecracker API\r\nConnection: keep-alive\r\n"
+          + "Content-Type: application/json\r\nContent-Length: " + fault.length() + "\r\n\r\n" + fault;
+      assertThat(receive(c, expected.length())).isEqualTo(expected);
+    }
+  }
+
+  @Test
+  void vmShutdownJsonCarriesTheApisStatusAndFaultMessage() throws Exception {
+    Path sock = scratch.path("arm.sock");
+    Process fc = fake(sock, "--mode", "aarch64");
+    Jar.Run r = Jar.run("--json", "vm", "shutdown", "--api-sock", sock.toString()).expect(1);
+    assertThat(r.error()).containsEntry("kind", "api").containsEntry("status", 400L)
+        .containsEntry("fault_message", "SendCtrlAltDel does not supported on aarch64.")
+        .containsEntry("api_error", "unsupported").containsEntry("method", "PUT")
+        .containsEntry("request_path", "/actions").containsEntry("api_sock", sock.toString());
+    assertThat(fc.isAlive()).as("nothing killed without --kill").isTrue();
+
+    Path fresh = scratch.path("new.sock");
+    fake(fresh, "--mode", "not-booted");
+    Jar.Run notBooted = Jar.run("--json", "vm", "shutdown", "--api-sock", fresh.toString()).expect(1);
+    assertThat(notBooted.error()).containsEntry("status", 400L).containsEntry("api_error", "not-booted")
+        .containsEntry("fault_message", "The requested operation is not supported before starting the microVM.");
+  }
+
+  @Test
+  void vmShutdownWithKillFallsBackToTheSafeKillWhenCtrlAltDelIsUnsupported() throws Exception {
+    Path sock = scratch.path("arm-kill.sock");
+    Process fc = fake(sock, "--mode", "aarch64");
+    Jar.Run r = Jar.run("--json", "vm", "shutdown", "--api-sock", sock.toString(), "--kill").expect(0);
+    assertThat(r.json()).containsEntry("fallback", "kill").containsEntry("killed", true).containsEntry("exited", false)
+        .containsEntry("status", 400L).containsEntry("api_error", "unsupported").containsEntry("pid", fc.pid());
+    assertThat((String) r.json().get("reason")).contains("firecracker answered 400", "aarch64");
+    assertThat(fc.waitFor(10, TimeUnit.SECONDS)).isTrue();
+    assertThat(fc.exitValue()).isEqualTo(128 + 9);
+    Path other = scratch.path("arm-text.sock");
+    fake(other, "--mode", "aarch64");
+    Jar.Run text = Jar.run("vm", "shutdown", "--api-sock", other.toString(), "--kill").expect(0);
+    assertThat(text.out()).contains("Ctrl-Alt-Del cannot be sent", "killed (SIGKILL)");
+  }
+
+  @Test
+  void vmShutdownAgainstAFullServerIsA503() throws Exception {
+    Path sock = scratch.path("full.sock");
+    Process fc = fake(sock, "--mode", "full");
+    Jar.Run r = Jar.run("--json", "vm", "shutdown", "--api-sock", sock.toString(), "--kill").expect(1);
+    assertThat(r.error()).containsEntry("kind", "api").containsEntry("status", 503L).containsEntry("fault_message", null)
+        .containsEntry("api_error", "too-many-connections").containsEntry("api_sock", sock.toString());
+    assertThat(fc.isAlive()).isTrue();
+  }
+
+  @Test
+  void vmShutdownAgainstAPeerThatNeverAnswersTimesOutNamingThePhase() throws Exception {
+    Path sock = scratch.path("silent.sock");
+    Process fc = fake(sock, "--mode", "silent");
+    long start = System.nanoTime();
+    Jar.Run r = Jar.run("--json", "vm", "shutdown", "--api-sock", sock.toString()).expect(1);
+    assertThat(r.error()).containsEntry("kind", "api-timeout").containsEntry("phase", "read")
+        .containsEntry("api_sock", sock.toString()).containsEntry("timeout_ms", 5000L);
+    assertThat(r.err()).contains("timed out in read", sock.toString());
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).isBetween(Duration.ofSeconds(5), Duration.ofSeconds(30));
+    assertThat(fc.isAlive()).isTrue();
+  }
+
+  private static void send(SocketChannel c, String s) throws IOException {
+    ByteBuffer b = ByteBuffer.wrap(s.getBytes(StandardCharsets.UTF_8));
+    while (b.hasRemaining()) {
+      c.write(b);
+    }
+  }
+
+  private static String receive(SocketChannel c, int n) throws IOException {
+    ByteBuffer b = ByteBuffer.allocate(n);
+    while (b.hasRemaining() && c.read(b) >= 0) {
+      // until n bytes or the end of the stream
+    }
+    return new String(b.array(), 0, b.position(), StandardCharsets.UTF_8);
   }
 
   @Test

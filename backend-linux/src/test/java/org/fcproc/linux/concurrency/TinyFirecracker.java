@@ -19,10 +19,14 @@ import java.util.concurrent.TimeUnit;
  * supplementary groups), makes the socket's directory ({@code mkdir}, 0755, so it is owned by
  * the VM's uid, as the jailed firecracker's would be), binds and listens on PATH, prints
  * {@code ready}, and serves one HTTP/1.1 request a connection: {@code PUT /actions} naming
- * {@code SendCtrlAltDel} gets {@code 204 No Content} and the process exits 0 (with
- * {@code --ignore}: it answers and keeps running, a guest that ignores the request); anything
- * else a {@code 400} with a {@code fault_message}; a connection closed without a request (the
- * {@code SO_PEERCRED} probe of {@code findPid}) is closed. Its command line names PATH, as
+ * {@code SendCtrlAltDel} gets {@code 204} and the process exits 0 (with {@code --ignore}: it
+ * answers and keeps running, a guest that ignores the request); anything else a {@code 400} with
+ * a {@code fault_message}; a connection closed without a request (the {@code SO_PEERCRED} probe
+ * of {@code findPid}) is closed. The answers are micro-http's bytes: {@code HTTP/1.1 204 } (no
+ * reason phrase), {@code Server: Firecracker API}, {@code Connection: keep-alive}, no
+ * Content-Length on the 204; {@code Content-Type: application/json} and {@code Content-Length}
+ * on the 400. Unlike Firecracker it closes the connection after the answer (one loop serves
+ * 200 of them; fcproc never sends a second request on a connection). Its command line names PATH, as
  * firecracker's does. It leaves its socket inode behind when it exits, as firecracker does.
  */
 final class TinyFirecracker {
@@ -102,13 +106,14 @@ final class TinyFirecracker {
           if (!complete) { close(c); continue; }
           int cad = !strncmp(buf, "PUT /actions ", 13) && strstr(buf, "SendCtrlAltDel") != NULL;
           if (cad) {
-            const char *ok = "HTTP/1.1 204 No Content\\r\\n\\r\\n";
+            const char *ok = "HTTP/1.1 204 \\r\\nServer: Firecracker API\\r\\nConnection: keep-alive\\r\\n\\r\\n";
             write_all(c, ok, strlen(ok));
           } else {
             const char *body = "{\\"fault_message\\":\\"fake firecracker: unsupported request\\"}";
             char head[256];
             int hn = snprintf(head, sizeof head,
-                "HTTP/1.1 400 Bad Request\\r\\nContent-Type: application/json\\r\\nContent-Length: %zu\\r\\n\\r\\n", strlen(body));
+                "HTTP/1.1 400 \\r\\nServer: Firecracker API\\r\\nConnection: keep-alive\\r\\n"
+                "Content-Type: application/json\\r\\nContent-Length: %zu\\r\\n\\r\\n", strlen(body));
             write_all(c, head, (size_t) hn);
             write_all(c, body, strlen(body));
           }
@@ -158,10 +163,11 @@ final class TinyFirecracker {
               c.close(); continue
           cad = data.startswith(b'PUT /actions ') and b'SendCtrlAltDel' in data
           if cad:
-              c.sendall(b'HTTP/1.1 204 No Content\\r\\n\\r\\n')
+              c.sendall(b'HTTP/1.1 204 \\r\\nServer: Firecracker API\\r\\nConnection: keep-alive\\r\\n\\r\\n')
           else:
               body = b'{"fault_message":"fake firecracker: unsupported request"}'
-              c.sendall(b'HTTP/1.1 400 Bad Request\\r\\nContent-Type: application/json\\r\\nContent-Length: %d\\r\\n\\r\\n' % len(body) + body)
+              c.sendall(b'HTTP/1.1 400 \\r\\nServer: Firecracker API\\r\\nConnection: keep-alive\\r\\n'
+                        b'Content-Type: application/json\\r\\nContent-Length: %d\\r\\n\\r\\n' % len(body) + body)
           c.close()
           if cad and not ignore:
               sys.exit(0)

@@ -18,11 +18,19 @@ import java.util.Locale;
  * separate process): binds the API socket named by {@code --api-sock} — which is on its command
  * line, so {@code pgrep -f} finds it as it finds firecracker — and serves the API over HTTP/1.1:
  * {@code PUT /actions {"action_type":"SendCtrlAltDel"}} answers {@code 204}, after which the
- * "guest" shuts down and the process exits (unless {@code --ignore-ctrl-alt-del}); anything else
- * answers {@code 400 {"fault_message": ...}}. Each request is appended to the {@code --requests}
- * file as {@code METHOD PATH BODY}, one line, the format of the simulator's API journal.
+ * "guest" shuts down and the process exits (unless {@code --ignore-ctrl-alt-del}); with
+ * {@code --aarch64} it answers it as Firecracker on aarch64 does, {@code 400} "SendCtrlAltDel
+ * does not supported on aarch64.", and keeps running; anything else answers
+ * {@code 400 {"fault_message": ...}}. Each request is appended to the {@code --requests} file as
+ * {@code METHOD PATH BODY}, one line, the format of the simulator's API journal.
  *
- * <pre>java -cp TEST-CLASSES org.fcproc.features.driver.FakeFirecracker --api-sock PATH --requests FILE [--ignore-ctrl-alt-del]</pre>
+ * <p>The answers are Firecracker's HTTP server's (micro-http's) bytes: a status line without a
+ * reason phrase ({@code HTTP/1.1 204 }), {@code Server: Firecracker API},
+ * {@code Connection: keep-alive}; no Content-Length on a 204; {@code Content-Type:
+ * application/json} and {@code Content-Length} on a 400. It closes the connection after the
+ * answer, where Firecracker would keep it open: fcproc sends one request a connection.
+ *
+ * <pre>java -cp TEST-CLASSES org.fcproc.features.driver.FakeFirecracker --api-sock PATH --requests FILE [--ignore-ctrl-alt-del] [--aarch64]</pre>
  */
 public final class FakeFirecracker {
   private FakeFirecracker() {}
@@ -31,11 +39,13 @@ public final class FakeFirecracker {
     String sock = null;
     String requests = null;
     boolean obeys = true;
+    boolean aarch64 = false;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--api-sock" -> sock = args[++i];
         case "--requests" -> requests = args[++i];
         case "--ignore-ctrl-alt-del" -> obeys = false;
+        case "--aarch64" -> aarch64 = true;
         default -> { } // firecracker's other options are accepted and ignored
       }
     }
@@ -48,7 +58,7 @@ public final class FakeFirecracker {
       server.bind(UnixDomainSocketAddress.of(sock));
       while (true) {
         try (SocketChannel c = server.accept()) {
-          if (serve(c, log) && obeys) {
+          if (serve(c, log, aarch64) && obeys && !aarch64) {
             // the guest shuts down; firecracker exits once it has
             Thread.sleep(100);
             System.exit(0);
@@ -61,7 +71,7 @@ public final class FakeFirecracker {
   }
 
   /** Serves one request; true when it was SendCtrlAltDel. */
-  private static boolean serve(SocketChannel c, Path log) throws IOException {
+  private static boolean serve(SocketChannel c, Path log, boolean aarch64) throws IOException {
     ByteArrayOutputStream in = new ByteArrayOutputStream();
     ByteBuffer buf = ByteBuffer.allocate(4096);
     int headerEnd = -1;
@@ -89,10 +99,12 @@ public final class FakeFirecracker {
             StandardOpenOption.CREATE, StandardOpenOption.APPEND);
         boolean ctrlAltDel = method.equals("PUT") && target.equals("/actions")
             && body.replace(" ", "").contains("\"action_type\":\"SendCtrlAltDel\"");
-        if (ctrlAltDel) {
-          respond(c, "204 No Content", "");
+        if (ctrlAltDel && aarch64) {
+          respond(c, 400, "{\"fault_message\":\"SendCtrlAltDel does not supported on aarch64.\"}");
+        } else if (ctrlAltDel) {
+          respond(c, 204, "");
         } else {
-          respond(c, "400 Bad Request", "{\"fault_message\":\"fake firecracker: unsupported request " + method + " " + target + "\"}");
+          respond(c, 400, "{\"fault_message\":\"fake firecracker: unsupported request " + method + " " + target + "\"}");
         }
         return ctrlAltDel;
       }
@@ -105,10 +117,10 @@ public final class FakeFirecracker {
     }
   }
 
-  private static void respond(SocketChannel c, String status, String body) throws IOException {
+  private static void respond(SocketChannel c, int status, String body) throws IOException {
     byte[] b = body.getBytes(StandardCharsets.UTF_8);
-    String head = "HTTP/1.1 " + status + "\r\nServer: Firecracker API\r\nConnection: keep-alive\r\n"
-        + (b.length > 0 ? "Content-Type: application/json\r\n" : "") + "Content-Length: " + b.length + "\r\n\r\n";
+    String head = "HTTP/1.1 " + status + " \r\nServer: Firecracker API\r\nConnection: keep-alive\r\n"
+        + (status == 204 ? "" : "Content-Type: application/json\r\nContent-Length: " + b.length + "\r\n") + "\r\n";
     ByteBuffer out = ByteBuffer.allocate(head.length() + b.length);
     out.put(head.getBytes(StandardCharsets.US_ASCII)).put(b).flip();
     while (out.hasRemaining()) {

@@ -392,6 +392,15 @@ public final class KernelScenarioHost implements ScenarioHost {
 
   @Override
   public synchronized int firecracker(String apiSock, boolean guestObeysCtrlAltDel) {
+    return fakeFirecracker(apiSock, guestObeysCtrlAltDel ? List.of() : List.of("--ignore-ctrl-alt-del"));
+  }
+
+  @Override
+  public synchronized int firecrackerOnAarch64(String apiSock) {
+    return fakeFirecracker(apiSock, List.of("--aarch64"));
+  }
+
+  private int fakeFirecracker(String apiSock, List<String> flags) {
     directory(Path.of(apiSock).getParent().toString(), Owner.ROOT, 0755, false);
     String java = System.getenv().getOrDefault("FCPROC_KERNEL_ROOT_JAVA", ProcessHandle.current().info().command().orElse("java"));
     String classes;
@@ -404,9 +413,7 @@ public final class KernelScenarioHost implements ScenarioHost {
     List<String> argv = new ArrayList<>(List.of(java, "-XX:-UsePerfData", "-XX:TieredStopAtLevel=1", "-Xshare:auto",
         "-Dfcproc.kernel.root=" + System.getenv("FCPROC_KERNEL_ROOT"), "-cp", classes, FakeFirecracker.class.getName(),
         "--api-sock", apiSock, "--requests", log.toString()));
-    if (!guestObeysCtrlAltDel) {
-      argv.add("--ignore-ctrl-alt-del");
-    }
+    argv.addAll(flags);
     try {
       Files.createDirectories(log.getParent());
       Files.createFile(log);
@@ -418,7 +425,7 @@ public final class KernelScenarioHost implements ScenarioHost {
       long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
       while (true) {
         Optional<FileStat> st = inspect(apiSock);
-        if (st.isPresent() && st.get().type() == FileType.SOCKET) {
+        if (st.isPresent() && st.get().type() == FileType.SOCKET && listening(apiSock)) {
           return pid;
         }
         if (!p.isAlive()) {
@@ -434,6 +441,20 @@ public final class KernelScenarioHost implements ScenarioHost {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted", e);
+    }
+  }
+
+  /**
+   * Whether something listens on the socket: bind(2) makes the inode before listen(2) lets a
+   * connect in, so "the socket exists" is not yet "firecracker serves it". The probe connects and
+   * hangs up without a request, which the fake (like micro-http) ends silently.
+   */
+  private static boolean listening(String apiSock) {
+    try (java.nio.channels.SocketChannel probe =
+        java.nio.channels.SocketChannel.open(java.net.UnixDomainSocketAddress.of(apiSock))) {
+      return true;
+    } catch (IOException e) {
+      return false;
     }
   }
 

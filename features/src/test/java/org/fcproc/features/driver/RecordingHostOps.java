@@ -324,9 +324,9 @@ final class RecordingHostOps implements HostOps {
   }
 
   @Override
-  public UnixConnection connect(Handle socket) throws HostException {
+  public UnixConnection connect(Handle socket, Duration timeout) throws HostException {
     enter("connect");
-    return host.connect(socket);
+    return host.connect(socket, timeout);
   }
 
   @Override

@@ -52,6 +52,13 @@ public interface ScenarioHost {
   /** Starts a fake firecracker serving {@code apiSock}; returns its pid. */
   int firecracker(String apiSock, boolean guestObeysCtrlAltDel);
 
+  /**
+   * Starts a fake firecracker serving {@code apiSock} as Firecracker on aarch64 does: it answers
+   * {@code SendCtrlAltDel} with {@code 400 {"fault_message":"SendCtrlAltDel does not supported on
+   * aarch64."}} and keeps running; returns its pid.
+   */
+  int firecrackerOnAarch64(String apiSock);
+
   /** Starts a process with that command line as {@code owner}; returns its pid. */
   int startProcess(List<String> argv, Owner owner);
 

@@ -18,6 +18,7 @@ import org.fcproc.host.MountFlag;
 import org.fcproc.host.OpenHow;
 import org.fcproc.host.RenameMode;
 import org.fcproc.host.Propagation;
+import org.fcproc.sim.ApiMode;
 import org.fcproc.sim.GuestBehaviour;
 import org.fcproc.sim.JournalEntry;
 import org.fcproc.sim.MountView;
@@ -146,6 +147,13 @@ public final class SimulatedScenarioHost implements ScenarioHost {
     sim.mkdirs(apiSock.substring(0, apiSock.lastIndexOf('/')));
     return sim.spawnFirecracker(
         apiSock, guestObeysCtrlAltDel ? GuestBehaviour.OBEYS_CTRL_ALT_DEL : GuestBehaviour.IGNORES_CTRL_ALT_DEL, 0, 0);
+  }
+
+  @Override
+  public int firecrackerOnAarch64(String apiSock) {
+    int pid = firecracker(apiSock, true);
+    sim.setApiMode(pid, ApiMode.AARCH64);
+    return pid;
   }
 
   @Override

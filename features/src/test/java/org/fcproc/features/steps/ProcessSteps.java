@@ -28,6 +28,16 @@ public final class ProcessSteps {
     startFirecracker(apiSock, false);
   }
 
+  @Given("a firecracker serving the API socket {path} on aarch64")
+  public void aarch64Firecracker(String apiSock) {
+    world.arrange(h -> {
+      int pid = h.firecrackerOnAarch64(apiSock);
+      if (h == world.host) {
+        world.firecrackers.put(apiSock, pid);
+      }
+    });
+  }
+
   private void startFirecracker(String apiSock, boolean obeys) {
     world.arrange(h -> {
       int pid = h.firecracker(apiSock, obeys);
