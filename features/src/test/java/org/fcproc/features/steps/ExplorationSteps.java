@@ -82,6 +82,7 @@ public final class ExplorationSteps {
   private void explore(Target.Builder target) {
     Target t = target.host(freshHosts()).build();
     int[] shown = {-1};
+    long started = System.nanoTime();
     report = Explorer.explore(t, (done, total) -> {
       int tenth = total == 0 ? 10 : done * 10 / total;
       if (tenth != shown[0]) {
@@ -89,7 +90,9 @@ public final class ExplorationSteps {
         System.out.printf("  exploring %s: %d / %d runs%n", t.name(), done, total);
       }
     }, 2);
-    ExplorationTally.add(report.runs(), report.distinctSchedules(), report.violations().size());
+    long millis = (System.nanoTime() - started) / 1_000_000;
+    ExplorationTally.add(new ExplorationTally.Exploration(report.target(), report.runs(), report.distinctSchedules(),
+        report.movesMade(), report.movesRefused(), report.faultsInjected(), report.violations().size(), millis));
     System.out.println(report.render());
   }
 
