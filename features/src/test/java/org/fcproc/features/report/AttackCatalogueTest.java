@@ -11,6 +11,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -61,6 +63,21 @@ class AttackCatalogueTest {
         .isEqualTo(Files.readString(generated, StandardCharsets.UTF_8));
     assertThat(Files.readString(SecurityReportFiles.DIRECTORY.resolve(CatalogueDocuments.JSON)))
         .contains("\"id\":\"S1\"").contains("\"class\":\"sockets\"").contains("\"problems\":[\n]");
+  }
+
+  @Test
+  void theReviewersGuideNamesEveryClassAndNoOther() throws IOException {
+    String guide = Files.readString(Path.of("REVIEWERS.md"), StandardCharsets.UTF_8);
+    int start = guide.indexOf("## The attack catalogue");
+    assertThat(start).as("REVIEWERS.md has a section \"The attack catalogue\"").isNotNegative();
+    String section = guide.substring(start, guide.indexOf("\n## ", start + 1));
+    List<String> named = new ArrayList<>();
+    Matcher m = Pattern.compile("`@class:([a-z-]+)`").matcher(section);
+    while (m.find()) {
+      named.add(m.group(1));
+    }
+    assertThat(named).as("the classes REVIEWERS.md names")
+        .containsExactlyElementsOf(AttackClass.KNOWN.stream().map(AttackClass::tag).toList());
   }
 
   // ------------------------------------------------------------------- the rules, one by one
@@ -226,7 +243,7 @@ class AttackCatalogueTest {
   void resultsAreReadBackOnlyByTheirOwnBuild(@org.junit.jupiter.api.io.TempDir Path dir) {
     BackendRun written = new BackendRun(Backend.KERNEL, "build 1", Instant.parse("2025-01-02T03:04:05Z"),
         List.of(new ScenarioResult("a b.feature", 7, "FAILED", "name\twith a tab\nand \\ a newline")),
-        List.of(new ExplorationTally.Exploration("staging of /srv", 10, 9, 8, 1, 2, 0, 50)));
+        List.of(new ExplorationTally.Exploration("a scenario", "staging of /srv", 10, 9, 8, 1, 2, 0, 50)));
     written.write(dir);
     assertThat(BackendRun.read(dir, Backend.KERNEL, "build 1")).contains(written);
     assertThat(BackendRun.read(dir, Backend.KERNEL, "build 2")).isEmpty();

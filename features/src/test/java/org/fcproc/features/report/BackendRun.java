@@ -70,7 +70,7 @@ record BackendRun(
           .append('\t').append(escape(r.name())).append('\n');
     }
     for (ExplorationTally.Exploration x : explorations) {
-      sb.append("exploration\t").append(escape(x.target())).append('\t').append(x.runs()).append('\t')
+      sb.append("exploration\t").append(escape(x.scenario())).append('\t').append(escape(x.target())).append('\t').append(x.runs()).append('\t')
           .append(x.schedules()).append('\t').append(x.movesMade()).append('\t').append(x.movesRefused()).append('\t')
           .append(x.faults()).append('\t').append(x.violations()).append('\t').append(x.millis()).append('\n');
     }
@@ -116,8 +116,8 @@ record BackendRun(
           case "finished" -> finished = Instant.parse(c[1]);
           case "case" -> results.add(new ScenarioResult(unescape(c[1]), Integer.parseInt(c[2]), c[3], unescape(c[4])));
           case "exploration" -> explorations.add(new ExplorationTally.Exploration(unescape(c[1]),
-              Long.parseLong(c[2]), Long.parseLong(c[3]), Long.parseLong(c[4]), Long.parseLong(c[5]),
-              Long.parseLong(c[6]), Long.parseLong(c[7]), Long.parseLong(c[8])));
+              unescape(c[2]), Long.parseLong(c[3]), Long.parseLong(c[4]), Long.parseLong(c[5]), Long.parseLong(c[6]),
+              Long.parseLong(c[7]), Long.parseLong(c[8]), Long.parseLong(c[9])));
           default -> throw new IllegalStateException("unknown record \"" + c[0] + "\"");
         }
       } catch (RuntimeException e) {

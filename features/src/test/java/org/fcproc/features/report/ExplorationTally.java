@@ -17,6 +17,7 @@ public final class ExplorationTally {
    * One exploration: what {@code org.fcproc.sim.explore.ExplorationReport} counted, and how long
    * it took on the wall clock (the report itself is deterministic and keeps no time).
    *
+   * @param scenario the scenario that asked for it
    * @param target the explored operation
    * @param runs runs made, the baseline included
    * @param schedules distinct schedules among them
@@ -27,10 +28,10 @@ public final class ExplorationTally {
    * @param millis wall-clock time of the whole exploration
    */
   public record Exploration(
-      String target, long runs, long schedules, long movesMade, long movesRefused, long faults, long violations,
+      String scenario, String target, long runs, long schedules, long movesMade, long movesRefused, long faults, long violations,
       long millis) {
     public Exploration {
-      if (target == null || target.isBlank()) {
+      if (scenario == null || target == null || target.isBlank()) {
         throw new IllegalArgumentException("exploration target name \"" + target + "\"");
       }
       if (runs < 0 || schedules < 0 || movesMade < 0 || movesRefused < 0 || faults < 0 || violations < 0 || millis < 0) {
@@ -54,7 +55,7 @@ public final class ExplorationTally {
 
   /** The sum of several explorations, named {@code total}. */
   static Exploration total(List<Exploration> all) {
-    return new Exploration("total",
+    return new Exploration("total", "all operations",
         all.stream().mapToLong(Exploration::runs).sum(),
         all.stream().mapToLong(Exploration::schedules).sum(),
         all.stream().mapToLong(Exploration::movesMade).sum(),

@@ -1,5 +1,6 @@
 package org.fcproc.features.report;
 
+import java.time.temporal.ChronoUnit;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
@@ -65,7 +66,7 @@ final class SecurityReportPage {
     for (Backend b : Backend.values()) {
       Optional<BackendRun> run = runs.get(b);
       sb.append("<tr data-backend=\"").append(b.id()).append("\"><th scope=\"row\">").append(esc(b.title())).append("</th><td>")
-          .append(run.map(r -> "finished " + esc(r.finished().toString()) + ", " + r.results().size() + " test cases")
+          .append(run.map(r -> "finished " + esc(r.finished().truncatedTo(ChronoUnit.SECONDS).toString()) + ", " + r.results().size() + " test cases")
               .orElse("not run in this build"))
           .append("</td>");
       for (Outcome o : Outcome.values()) {
@@ -94,7 +95,7 @@ final class SecurityReportPage {
       sb.append("<p id=\"exploration-none\">No exploration ran in this build.</p>\n</section>\n");
       return;
     }
-    sb.append("<table id=\"exploration-table\">\n<thead><tr><th>operation</th><th>runs</th><th>distinct schedules</th>")
+    sb.append("<table id=\"exploration-table\">\n<thead><tr><th>scenario</th><th>operation</th><th>runs</th><th>distinct schedules</th>")
         .append("<th>moves made</th><th>moves refused</th><th>faults injected</th><th>violations</th><th>runs/s</th></tr></thead>\n<tbody>\n");
     for (ExplorationTally.Exploration x : all) {
       explorationRow(sb, x, "td");
@@ -105,7 +106,8 @@ final class SecurityReportPage {
   }
 
   private static void explorationRow(StringBuilder sb, ExplorationTally.Exploration x, String first) {
-    sb.append("<tr><").append(first).append(" scope=\"row\">").append(esc(x.target())).append("</").append(first).append('>');
+    sb.append("<tr><").append(first).append(" scope=\"row\">").append(esc(x.scenario())).append("</").append(first)
+        .append("><td>").append(esc(x.target())).append("</td>");
     for (long n : new long[] {x.runs(), x.schedules(), x.movesMade(), x.movesRefused(), x.faults()}) {
       sb.append("<td class=\"num\">").append(n).append("</td>");
     }
