@@ -3,7 +3,8 @@ Feature: Cleaning up the jailer chroot
   When a VM is gone, fcproc detaches every mount under its chroot and deletes the chroot. A
   bind mount left in place would make the delete reach into the host's own directories, so
   cleanup refuses rather than guess: every guard below stops the delete, and the host keeps
-  every file it had.
+  every file it had. A mount that propagated to another namespace is out of any cleanup's
+  reach, so that attack (C13) is stopped when the chroot is staged.
 
   Background:
     Given a host with the standard layout

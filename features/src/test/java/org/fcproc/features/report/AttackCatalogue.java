@@ -136,11 +136,12 @@ final class AttackCatalogue {
     starts.sort(Integer::compare);
     for (FeatureChild child : children) {
       child.getScenario().ifPresent(s -> noIdsInScenario(file, s, "scenario \"" + s.getName() + "\""));
-      child.getRule().ifPresent(r -> rule(file, lines, starts, classTags, r));
+      child.getRule().ifPresent(r -> rule(file, lines, starts, classTags, hasSimOnly(feature.getTags()), r));
     }
   }
 
-  private void rule(String file, String[] lines, List<Integer> starts, List<String> classTags, Rule rule) {
+  private void rule(String file, String[] lines, List<Integer> starts, List<String> classTags, boolean featureSimOnly,
+      Rule rule) {
     int line = rule.getLocation().getLine().intValue();
     String where = file + ":" + line;
     List<String> ids = rule.getTags().stream().map(Tag::getName).filter(AttackCatalogue::looksLikeId)
@@ -175,7 +176,7 @@ final class AttackCatalogue {
           + ": a rule of the catalogue has no Background of its own; put the Givens in its scenarios"));
       rc.getScenario().ifPresent(s -> {
         noIdsInScenario(file, s, id + "'s scenario \"" + s.getName() + "\"");
-        scenarios.add(scenario(file, lines, starts, s));
+        scenarios.add(scenario(file, lines, starts, featureSimOnly || hasSimOnly(rule.getTags()), s));
       });
     }
     if (scenarios.isEmpty()) {
@@ -189,7 +190,8 @@ final class AttackCatalogue {
     attackClass.ifPresent(c -> attacks.add(new Attack(id, rule.getName().strip(), invariant, c, file, line, scenarios)));
   }
 
-  private static CatalogueScenario scenario(String file, String[] lines, List<Integer> starts, Scenario s) {
+  private static CatalogueScenario scenario(String file, String[] lines, List<Integer> starts, boolean inheritedSimOnly,
+      Scenario s) {
     int line = s.getLocation().getLine().intValue();
     Set<Integer> rows = new HashSet<>();
     for (Examples ex : s.getExamples()) {
@@ -199,7 +201,8 @@ final class AttackCatalogue {
     }
     int from = start(s.getLocation().getLine(), s.getTags());
     int next = starts.stream().filter(x -> x > from).findFirst().orElse(lines.length + 1);
-    return new CatalogueScenario(file, s.getName().strip(), line, rows, source(lines, from, next - 1));
+    return new CatalogueScenario(file, s.getName().strip(), line, rows, source(lines, from, next - 1),
+        inheritedSimOnly || hasSimOnly(s.getTags()));
   }
 
   /** The first line of a child: its first tag's, or its keyword's. */
@@ -262,6 +265,10 @@ final class AttackCatalogue {
               ? "which belongs on its rule only (" + attack(s[1]).get().feature() + ":" + attack(s[1]).get().line() + ")"
               : "which is not in the catalogue: declare it as a Rule tagged @" + s[1]));
     }
+  }
+
+  private static boolean hasSimOnly(List<Tag> tags) {
+    return tags.stream().anyMatch(t -> t.getName().equals(CatalogueScenario.SIM_ONLY));
   }
 
   private static boolean looksLikeId(String tag) {

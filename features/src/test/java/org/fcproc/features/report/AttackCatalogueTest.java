@@ -128,6 +128,8 @@ class AttackCatalogueTest {
     assertThat(a.scenarios()).extracting(CatalogueScenario::name).containsExactly("first <n>", "second");
     CatalogueScenario outline = a.scenarios().get(0);
     assertThat(outline.exampleLines()).hasSize(2);
+    assertThat(outline.simOnly()).isTrue();
+    assertThat(a.scenarios().get(1).simOnly()).isFalse();
     assertThat(outline.source()).startsWith("@sim-only\nScenario Outline: first <n>").endsWith("| 2 |");
     assertThat(a.scenarios().get(1).source()).isEqualTo("Scenario: second\n  When fcproc ensures the bridge");
   }

@@ -12,8 +12,12 @@ import java.util.Set;
  * @param exampleLines for a Scenario Outline, the lines of its example rows: Cucumber reports
  *     each row as a test case located at that row, so results are matched by these
  * @param source the scenario's text, tags to last line, with the rule's indentation removed
+ * @param simOnly tagged {@code @sim-only} (itself, or its rule or feature): the kernel suite
+ *     leaves it out, so its outcome there is always "not run"
  */
-record CatalogueScenario(String feature, String name, int line, Set<Integer> exampleLines, String source) {
+record CatalogueScenario(String feature, String name, int line, Set<Integer> exampleLines, String source, boolean simOnly) {
+  static final String SIM_ONLY = "@sim-only";
+
   CatalogueScenario {
     Objects.requireNonNull(feature, "feature");
     Objects.requireNonNull(name, "name");

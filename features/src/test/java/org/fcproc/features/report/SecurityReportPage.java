@@ -144,7 +144,12 @@ final class SecurityReportPage {
           sb.append(i == 0 ? "" : " ").append("<a class=\"scenario-link\" href=\"#").append(s.anchor()).append("\" title=\"")
               .append(esc(s.name())).append("\">").append(esc(s.feature())).append(':').append(s.line()).append("</a>");
         }
-        sb.append(a.scenarios().isEmpty() ? "none" : "").append("</td></tr>\n");
+        sb.append(a.scenarios().isEmpty() ? "none" : "");
+        if (!a.scenarios().isEmpty() && a.scenarios().stream().allMatch(CatalogueScenario::simOnly)) {
+          sb.append(" <span class=\"tag\" title=\"the kernel suite leaves these scenarios out\">")
+              .append(CatalogueScenario.SIM_ONLY).append("</span>");
+        }
+        sb.append("</td></tr>\n");
       }
       sb.append("</tbody>\n</table>\n</section>\n");
     }
@@ -199,7 +204,7 @@ final class SecurityReportPage {
       th, td { border: 1px solid #d5d5d5; padding: .3rem .5rem; text-align: left; vertical-align: top; }
       thead th { background: #f1f1f4; }
       td.num, td.count { text-align: right; font-variant-numeric: tabular-nums; }
-      td.id { font-weight: 600; white-space: nowrap; }
+      td.id, td.links { white-space: nowrap; } td.id { font-weight: 600; }
       td.invariant, p.invariant { color: #333; }
       .outcome, .count { white-space: nowrap; font-weight: 600; }
       .defended { background: #e3f6e5; color: #14532d; }
