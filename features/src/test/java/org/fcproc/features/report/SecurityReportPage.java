@@ -66,8 +66,7 @@ final class SecurityReportPage {
     for (Backend b : Backend.values()) {
       Optional<BackendRun> run = runs.get(b);
       sb.append("<tr data-backend=\"").append(b.id()).append("\"><th scope=\"row\">").append(esc(b.title())).append("</th><td>")
-          .append(run.map(r -> "finished " + esc(r.finished().truncatedTo(ChronoUnit.SECONDS).toString()) + ", " + r.results().size() + " test cases")
-              .orElse("not run in this build"))
+          .append(run.map(SecurityReportPage::ran).orElse("not run in this build"))
           .append("</td>");
       for (Outcome o : Outcome.values()) {
         long n = catalogue.attacks().stream().filter(a -> Outcome.of(a, run) == o).count();
@@ -84,6 +83,16 @@ final class SecurityReportPage {
       sb.append("</ul></div>\n");
     }
     sb.append("</section>\n");
+  }
+
+  /** When the run ended and how all its test cases went, attacks or not: a failure anywhere shows. */
+  private static String ran(BackendRun r) {
+    long passed = r.results().stream().filter(ScenarioResult::passed).count();
+    long skipped = r.results().stream().filter(ScenarioResult::skipped).count();
+    long failed = r.results().size() - passed - skipped;
+    return "finished " + esc(r.finished().truncatedTo(ChronoUnit.SECONDS).toString()) + "; " + r.results().size()
+        + " test cases: " + passed + " passed, <span class=\"" + (failed > 0 ? "not-defended" : "zero") + "\" data-count=\"failed\">"
+        + failed + " failed</span>, " + skipped + " skipped";
   }
 
   private void exploration(StringBuilder sb) {

@@ -117,6 +117,21 @@ class SecurityReportPageTest {
     }
   }
 
+  @Test
+  void theVerdictCountsEveryFailedTestCaseOfEachBackend() {
+    for (Backend b : Backend.values()) {
+      Optional<BackendRun> run = written.runs().get(b);
+      String row = "#verdict-table tr[data-backend='" + b.id() + "']";
+      if (run.isEmpty()) {
+        assertThat(page.text(row)).contains("not run in this build");
+        continue;
+      }
+      long failed = run.get().results().stream()
+          .filter(r -> !List.of("PASSED", "SKIPPED", "UNUSED").contains(r.status())).count();
+      assertThat(page.text(row + " [data-count='failed']")).isEqualTo(failed + " failed");
+    }
+  }
+
   /**
    * The oracle: defended when every scenario's test cases all passed; not defended when one
    * failed in any other way than a skip; otherwise not run. Written apart from {@link Outcome}.
