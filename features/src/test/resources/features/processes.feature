@@ -1,3 +1,4 @@
+@class:processes
 Feature: Finding, stopping and killing a VM's firecracker
   A VM is a firecracker process serving an API socket. fcproc finds its PID, asks the guest to
   shut down through the API, waits for the process to exit, and kills it when it will not.
@@ -56,55 +57,6 @@ Feature: Finding, stopping and killing a VM's firecracker
     Then the operation succeeds
     And the firecracker serving "/run/fcproc/vm1.sock" is gone
 
-  @P3 @seed:Kill
-  Scenario: A guest that ignores Ctrl-Alt-Del is waited for until the timeout, then killed
-    Given a firecracker serving the API socket "/run/fcproc/vm1.sock" whose guest ignores Ctrl-Alt-Del
-    When fcproc sends Ctrl-Alt-Del through "/run/fcproc/vm1.sock"
-    And fcproc waits up to 2000 ms for the firecracker serving "/run/fcproc/vm1.sock" to exit
-    Then the operation fails with "timed out waiting for VM to exit"
-    And at least 2000 ms of host time have passed
-    And the firecracker serving "/run/fcproc/vm1.sock" is still running
-    When fcproc kills the firecracker serving "/run/fcproc/vm1.sock", checking its API socket
-    Then the operation succeeds
-    And the firecracker serving "/run/fcproc/vm1.sock" is gone
-
-  @P1 @sim-only
-  Scenario: A newer process naming the API socket in its command line is never taken for the VM
-    Seed-weak: the seed's `pgrep -n -f <apiSock>` picks the newest process whose command line
-    matches, here the adversary's, so a wait or a kill would go to it. fcproc asks the kernel
-    who listens on the socket (SO_PEERCRED).
-
-    Given a firecracker serving the API socket "/run/fcproc/vm1.sock"
-    And a process "/usr/bin/sleep 1000 /run/fcproc/vm1.sock" started by uid 1000
-    When fcproc finds the PID for the API socket "/run/fcproc/vm1.sock"
-    Then the PID found is that of the firecracker serving "/run/fcproc/vm1.sock"
-    When fcproc kills the firecracker serving "/run/fcproc/vm1.sock"
-    Then the operation succeeds
-    And the firecracker serving "/run/fcproc/vm1.sock" is gone
-    And the process "/usr/bin/sleep 1000 /run/fcproc/vm1.sock" is still running
-
-  @P2 @sim-only
-  Scenario: A PID reused by an unrelated process counts as exited, and is not killed
-    Given a firecracker serving the API socket "/run/fcproc/vm1.sock"
-    And the firecracker serving "/run/fcproc/vm1.sock" exits and its PID is reused by "/usr/bin/sleep 1000"
-    When fcproc waits up to 2000 ms for the firecracker serving "/run/fcproc/vm1.sock" to exit
-    Then the operation succeeds
-    And less than 100 ms of host time have passed
-    And the process "/usr/bin/sleep 1000" is still running
-    When fcproc kills the firecracker serving "/run/fcproc/vm1.sock", checking its API socket
-    Then the operation is refused because "is not the VM's process"
-    And the process "/usr/bin/sleep 1000" is still running
-
-  @P4
-  Scenario: An API socket swapped for a symlink to another VM's socket is refused
-    Given a firecracker serving the API socket "/run/fcproc/vm1.sock"
-    And a firecracker serving the API socket "/run/fcproc/vm2.sock"
-    And "/run/fcproc/vm1.sock" is replaced by a symlink to "/run/fcproc/vm2.sock"
-    When fcproc sends Ctrl-Alt-Del through "/run/fcproc/vm1.sock"
-    Then the operation is refused because "not a unix socket (it is a symlink"
-    And the firecracker serving "/run/fcproc/vm2.sock" did not receive Ctrl-Alt-Del
-    And "/run/fcproc/vm2.sock" is unchanged
-
   @input
   Scenario Outline: Process-group PIDs are refused before anything is signalled
     Given a firecracker serving the API socket "/run/fcproc/vm1.sock"
@@ -132,3 +84,69 @@ Feature: Finding, stopping and killing a VM's firecracker
       | fcproc sends Ctrl-Alt-Del through "/run/fcproc/../fcproc/vm1.sock"     | '..' component         |
       | fcproc waits up to 1000 ms for the process 0 to exit                   | pid must be positive   |
       | fcproc waits up to 0 ms for the process 4242 to exit                   | duration must be positive |
+
+  @P1
+  Rule: A newer process names the API socket in its command line
+    Invariant: That process is never found, waited on or killed as the VM: the VM is whoever the
+    kernel says listens on the socket.
+
+    @sim-only
+    Scenario: A newer process naming the API socket in its command line is never taken for the VM
+      Seed-weak: the seed's `pgrep -n -f <apiSock>` picks the newest process whose command line
+      matches, here the adversary's, so a wait or a kill would go to it. fcproc asks the kernel
+      who listens on the socket (SO_PEERCRED).
+
+      Given a firecracker serving the API socket "/run/fcproc/vm1.sock"
+      And a process "/usr/bin/sleep 1000 /run/fcproc/vm1.sock" started by uid 1000
+      When fcproc finds the PID for the API socket "/run/fcproc/vm1.sock"
+      Then the PID found is that of the firecracker serving "/run/fcproc/vm1.sock"
+      When fcproc kills the firecracker serving "/run/fcproc/vm1.sock"
+      Then the operation succeeds
+      And the firecracker serving "/run/fcproc/vm1.sock" is gone
+      And the process "/usr/bin/sleep 1000 /run/fcproc/vm1.sock" is still running
+
+  @P2
+  Rule: The VM exits and its PID is reused by an unrelated process
+    Invariant: The wait sees the VM gone, and the kill refuses: the new process keeps running.
+
+    @sim-only
+    Scenario: A PID reused by an unrelated process counts as exited, and is not killed
+      Given a firecracker serving the API socket "/run/fcproc/vm1.sock"
+      And the firecracker serving "/run/fcproc/vm1.sock" exits and its PID is reused by "/usr/bin/sleep 1000"
+      When fcproc waits up to 2000 ms for the firecracker serving "/run/fcproc/vm1.sock" to exit
+      Then the operation succeeds
+      And less than 100 ms of host time have passed
+      And the process "/usr/bin/sleep 1000" is still running
+      When fcproc kills the firecracker serving "/run/fcproc/vm1.sock", checking its API socket
+      Then the operation is refused because "is not the VM's process"
+      And the process "/usr/bin/sleep 1000" is still running
+
+  @P3
+  Rule: The guest ignores Ctrl-Alt-Del
+    Invariant: The wait ends with its timeout error, and the kill then ends the VM.
+
+    @seed:Kill
+    Scenario: A guest that ignores Ctrl-Alt-Del is waited for until the timeout, then killed
+      Given a firecracker serving the API socket "/run/fcproc/vm1.sock" whose guest ignores Ctrl-Alt-Del
+      When fcproc sends Ctrl-Alt-Del through "/run/fcproc/vm1.sock"
+      And fcproc waits up to 2000 ms for the firecracker serving "/run/fcproc/vm1.sock" to exit
+      Then the operation fails with "timed out waiting for VM to exit"
+      And at least 2000 ms of host time have passed
+      And the firecracker serving "/run/fcproc/vm1.sock" is still running
+      When fcproc kills the firecracker serving "/run/fcproc/vm1.sock", checking its API socket
+      Then the operation succeeds
+      And the firecracker serving "/run/fcproc/vm1.sock" is gone
+
+  @P4
+  Rule: The API socket is swapped for a symlink to another VM's socket
+    Invariant: The shutdown request is refused before anything is sent; the other VM receives
+    nothing and keeps running.
+
+    Scenario: An API socket swapped for a symlink to another VM's socket is refused
+      Given a firecracker serving the API socket "/run/fcproc/vm1.sock"
+      And a firecracker serving the API socket "/run/fcproc/vm2.sock"
+      And "/run/fcproc/vm1.sock" is replaced by a symlink to "/run/fcproc/vm2.sock"
+      When fcproc sends Ctrl-Alt-Del through "/run/fcproc/vm1.sock"
+      Then the operation is refused because "not a unix socket (it is a symlink"
+      And the firecracker serving "/run/fcproc/vm2.sock" did not receive Ctrl-Alt-Del
+      And "/run/fcproc/vm2.sock" is unchanged

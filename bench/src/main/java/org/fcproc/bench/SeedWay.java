@@ -24,7 +24,7 @@ import org.fcproc.host.UmountFlag;
 import org.fcproc.linux.LinuxHost;
 
 /**
- * The baseline: the seed's ({@code ../shared/seed/fcproc.go}) {@code PrepareJailerChroot},
+ * The baseline: the seed's (the Go package fcproc ports) {@code PrepareJailerChroot},
  * {@code CleanupJailerChroot} and {@code ensureSocketAccessFor} as root, transcribed step by step.
  * Every command the seed runs through its {@code Runner} is run here through
  * {@link ProcessBuilder} with the same argv, in the same order; what the seed does in-process

@@ -24,5 +24,5 @@ import org.junit.platform.suite.api.Suite;
 @ExcludeTags("sim-only") // left out at discovery, so they are not counted as skipped
 @ConfigurationParameter(
     key = PLUGIN_PROPERTY_NAME,
-    value = "org.fcproc.features.report.ScenarioLines, summary, html:target/cucumber-reports/kernel.html, junit:target/cucumber-reports/kernel.xml")
+    value = "org.fcproc.features.report.ScenarioLines, org.fcproc.features.report.SecurityReport:target/security-report, summary, html:target/cucumber-reports/kernel.html, junit:target/cucumber-reports/kernel.xml")
 public class KernelScenarios {}

@@ -5,7 +5,7 @@ import java.util.List;
 /**
  * The visible state of a host at one moment — every path with its inode's type, mode, owner,
  * link count, content and link text, and the mount table — which compares to another state as a
- * list of differences. That list is what "unchanged" means in a scenario (BRIEF §3: no inode
+ * list of differences. That list is what "unchanged" means in a scenario (docs/DESIGN.md#jail-invariant: no inode
  * outside the VM's area changed, nothing mounted outside it).
  */
 public interface HostState {

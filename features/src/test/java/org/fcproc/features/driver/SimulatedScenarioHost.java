@@ -27,7 +27,7 @@ import org.fcproc.sim.Snapshot;
 
 /** The scenario driver for the simulated host: a fresh {@link SimHost} per scenario. */
 public final class SimulatedScenarioHost implements ScenarioHost {
-  /** The adversary's uid and gid: the daemon's, which owns the per-VM directory (BRIEF §3). */
+  /** The adversary's uid and gid: the daemon's, which owns the per-VM directory (docs/DESIGN.md#threat-model). */
   static final int ADVERSARY = 1000;
 
   private final SimHost sim;

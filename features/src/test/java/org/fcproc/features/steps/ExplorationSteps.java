@@ -3,6 +3,8 @@ package org.fcproc.features.steps;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cucumber.datatable.DataTable;
+import io.cucumber.java.Before;
+import io.cucumber.java.Scenario;
 import io.cucumber.java.en.Then;
 import io.cucumber.java.en.When;
 import java.util.ArrayList;
@@ -26,7 +28,7 @@ import org.fcproc.sim.explore.Postcondition;
 import org.fcproc.sim.explore.Target;
 
 /**
- * Exhaustive exploration from Gherkin (BRIEF §6.8): every adversary move of a table in every gap
+ * Exhaustive exploration from Gherkin (docs/DESIGN.md#exhaustive-exploration): every adversary move of a table in every gap
  * between the operation's host calls, and every call failing in turn, each run on a fresh host
  * arranged by the scenario's Givens, each checked against the jail invariant and the operation's
  * postcondition. Needs the simulated host.
@@ -42,6 +44,14 @@ import org.fcproc.sim.explore.Target;
 public final class ExplorationSteps {
   private final World world;
   private ExplorationReport report;
+
+  /** The scenario's name, for the security report's exploration table (an outline's has its row's values). */
+  private String scenario = "";
+
+  @Before
+  public void rememberScenario(Scenario s) {
+    scenario = s.getName();
+  }
 
   public ExplorationSteps(World world) {
     this.world = world;
@@ -82,6 +92,7 @@ public final class ExplorationSteps {
   private void explore(Target.Builder target) {
     Target t = target.host(freshHosts()).build();
     int[] shown = {-1};
+    long started = System.nanoTime();
     report = Explorer.explore(t, (done, total) -> {
       int tenth = total == 0 ? 10 : done * 10 / total;
       if (tenth != shown[0]) {
@@ -89,7 +100,9 @@ public final class ExplorationSteps {
         System.out.printf("  exploring %s: %d / %d runs%n", t.name(), done, total);
       }
     }, 2);
-    ExplorationTally.add(report.runs(), report.distinctSchedules(), report.violations().size());
+    long millis = (System.nanoTime() - started) / 1_000_000;
+    ExplorationTally.add(new ExplorationTally.Exploration(scenario, report.target(), report.runs(), report.distinctSchedules(),
+        report.movesMade(), report.movesRefused(), report.faultsInjected(), report.violations().size(), millis));
     System.out.println(report.render());
   }
 

@@ -9,7 +9,7 @@ import org.fcproc.host.Errno;
  * The words scenarios use for host values, each turned into its type once, here:
  * <ul>
  *   <li>{@code {path}} — a host path in double quotes; {@code \n} and {@code \t} inside stand for
- *       a newline and a tab, so paths with them can be written (ATTACKS J12, C8);
+ *       a newline and a tab, so paths with them can be written (docs/CATALOGUE.md J12, C8);
  *   <li>{@code {owner}} — {@code root}, {@code root:shadow} or {@code uid:gid};
  *   <li>{@code {mode}} — an octal mode such as {@code 0600};
  *   <li>{@code {device}} — {@code major:minor};
