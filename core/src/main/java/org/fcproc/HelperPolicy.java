@@ -171,8 +171,8 @@ public record HelperPolicy(
       throw refusal(op, path, where + " is owned by uid " + st.uid() + ", not root");
     }
     if ((st.mode() & 022) != 0) {
-      throw refusal(op, path, where + " is writable by " + ((st.mode() & 020) != 0 ? "its group" : "others")
-          + " (mode " + st.octalMode() + ")");
+      String who = (st.mode() & 022) == 022 ? "its group and others" : (st.mode() & 020) != 0 ? "its group" : "others";
+      throw refusal(op, path, where + " is writable by " + who + " (mode " + st.octalMode() + ")");
     }
   }
 

@@ -32,6 +32,21 @@ public final class HostSetupSteps {
     world.caller = new Credentials(uid, uid, uid);
   }
 
+  @Given("fcproc is the privileged helper serving the sudo caller {owner}")
+  public void helperForSudoCaller(Owner caller) {
+    world.caller = Credentials.root();
+    world.sudoCaller = new org.fcproc.SudoCaller(caller.uid(), caller.gid(), java.util.List.of());
+  }
+
+  @Given("the privileged helper's policy is:")
+  public void helperPolicy(String text) {
+    Owner root = Owner.parse("root");
+    world.arrange(h -> {
+      h.directory("/etc/fcproc", root, 0755);
+      h.file(org.fcproc.HelperPolicy.PATH, root, 0644, text + "\n");
+    });
+  }
+
   @Given("the configured firecracker binary is {path}")
   public void configuredBinary(String path) {
     world.firecrackerBin = path;

@@ -29,6 +29,8 @@ public final class World {
   final ScenarioHost host = Backends.create();
 
   Credentials caller = Credentials.root();
+  /** Set when fcproc is the privileged helper serving this sudo caller (then {@link #caller} is root). */
+  org.fcproc.SudoCaller sudoCaller;
   String firecrackerBin = "/usr/bin/firecracker";
   String bridgeName = "fcbr0";
   String bridgeIp = "172.16.0.1";
@@ -66,7 +68,16 @@ public final class World {
     return new Config(firecrackerBin, bridgeName, bridgeIp, cidr, runtimeDir);
   }
 
-  Fcproc fcproc() {
+  /**
+   * fcproc as the scenario runs it: with {@link #caller}'s credentials — or, serving a sudo caller,
+   * as the privileged helper does: root, confined to the policy it reads from the host now (so a
+   * policy the host does not trust makes the operation refuse, as in the helper).
+   */
+  Fcproc fcproc() throws Exception {
+    if (sudoCaller != null) {
+      org.fcproc.host.HostOps root = host.as(Credentials.root());
+      return Fcproc.forSudoCaller(root, config(), org.fcproc.HelperPolicy.load(root, org.fcproc.HelperPolicy.PATH), sudoCaller);
+    }
     return Fcproc.create(host.as(caller), config());
   }
 
