@@ -35,8 +35,9 @@ class MainTest {
         .contains("Exit codes:", "0  done", "1  failed", "2  usage", "3  refused for safety")
         .contains("bridge_name     = fcbr0", "bridge_ip       = 172.16.0.1", "cidr            = 24",
             "runtime_dir     = /run/fcproc", "firecracker_bin = firecracker")
-        .contains("fcproc sweep (the orphan sweep, root)", "--dry-run only lists", "TAPs are not swept")
-        .contains("bridge", "tap", "binary", "socket-dir", "socket", "vm", "jail");
+        .contains("fcproc sweep (the orphan sweep, root)", "--dry-run only lists", "TAPs only with")
+        .contains("privileged helper", "/etc/fcproc/helper.conf", "One sudoers rule")
+        .contains("bridge", "tap", "binary", "socket-dir", "socket", "vm", "jail", "policy");
     assertThat(run("jail", "prepare", "--help").out()).contains("--drive=NAME=PATH", "--vsock", "--kernel-name");
     assertThat(run("vm", "shutdown", "--help").out()).contains("--kill", "--timeout=DURATION");
   }
