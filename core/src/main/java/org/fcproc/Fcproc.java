@@ -15,7 +15,7 @@ import org.fcproc.host.HostOps;
  * <p>Build one from a backend and the seed's {@link Config}; it is stateless beyond them and
  * safe to share between threads (as the seed's {@code Manager} is).
  *
- * <p>Each method names its seed counterpart. Where fcproc does better than the seed (BRIEF §6),
+ * <p>Each method names its seed counterpart. Where fcproc does better than the seed (docs/DESIGN.md#beyond-the-seed),
  * the method's documentation, and the class it delegates to, say how. Every method checks its
  * arguments before it touches the host ({@link InvalidInputException}); a guard that trips
  * throws {@link RefusedException}; any other failure is an {@link FcprocException} naming the
@@ -54,7 +54,7 @@ public final class Fcproc {
    * The seed's {@code New}, without a privileged helper. As root every operation is made with
    * direct syscalls. Not root (sudo mode), the socket hand-off runs the seed's
    * {@code sudo chmod}/{@code sudo chown -h}, checked through a handle before and after but open
-   * to a race (ATTACKS S11), {@code ip} and {@code kill} run through {@code sudo -n}, and staging,
+   * to a race (catalogue S11), {@code ip} and {@code kill} run through {@code sudo -n}, and staging,
    * cleanup and the sweep refuse ("needs root"): use
    * {@link #create(HostOps, Config, PrivilegedHelper)} for sudo mode.
    */
@@ -69,7 +69,7 @@ public final class Fcproc {
 
   /**
    * The seed's {@code New}, with fcproc's own command line as the privileged helper for sudo mode
-   * (BRIEF §6.5). As root the helper is never used. When the caller is not root, each privileged
+   * (docs/DESIGN.md#socket-hand-off-checks-and-sudo-mode). As root the helper is never used. When the caller is not root, each privileged
    * operation — the socket hand-off (of {@link #ensureSocketAccessFor},
    * {@link #ensureSocketAccess}, {@link #ensureSocketAccessForAsync} and {@link #sendCtrlAltDel},
    * after the socket was waited for as the caller), {@link #prepareJailerChroot},
@@ -162,7 +162,7 @@ public final class Fcproc {
   /**
    * Seed: {@code CreateTapOwned}. Deletes a TAP of that name if present, adds it owned by
    * uid:gid, enslaves it to the bridge, sets TAP and bridge up. Divergence: refuses a link of
-   * that name that is not a TAP (ATTACKS N3).
+   * that name that is not a TAP (catalogue N3).
    */
   public void createTapOwned(String tap, int uid, int gid) throws FcprocException {
     network.validateTap(tap, uid, gid);
@@ -214,7 +214,7 @@ public final class Fcproc {
   // ---------------------------------------------------------------- processes
 
   /**
-   * Seed: {@code FindPID}. Divergence (ATTACKS P1): the pid is the kernel's answer to who listens
+   * Seed: {@code FindPID}. Divergence (catalogue P1): the pid is the kernel's answer to who listens
    * on the API socket ({@code SO_PEERCRED} of a connection through the checked socket), not the
    * newest command line naming the path; the seed's {@code pgrep -n -f} (the path matched
    * literally) is the fallback only when nobody can be asked — see {@link VmProcesses#findPid}.
@@ -248,14 +248,14 @@ public final class Fcproc {
   /**
    * Seed: {@code Kill}: SIGKILL to whatever process has {@code pid} now. It trusts the pid: if
    * the VM's process has exited and the pid was given to another process, that process is killed
-   * (ATTACKS P2). Prefer {@link #kill(int, String)}.
+   * (catalogue P2). Prefer {@link #kill(int, String)}.
    */
   public void kill(int pid) throws FcprocException {
     processes.kill(pid);
   }
 
   /**
-   * Not in the seed (BRIEF §6.6, ATTACKS P2): the safe kill. SIGKILL reaches the VM's firecracker
+   * Not in the seed (docs/DESIGN.md#readiness-and-identity, catalogue P2): the safe kill. SIGKILL reaches the VM's firecracker
    * process or nothing: a pidfd is opened on {@code pid}, then the process is confirmed to be the
    * one listening on {@code apiSock} ({@code SO_PEERCRED}) — or, when the socket no longer answers,
    * one whose command line names {@code apiSock} — and only then signalled through the pidfd, so a
@@ -306,7 +306,7 @@ public final class Fcproc {
   // ---------------------------------------------------------------- orphan sweep
 
   /**
-   * Not in the seed (BRIEF §6.7): the orphan sweep. Finds the VMs under
+   * Not in the seed (docs/DESIGN.md#the-orphan-sweep): the orphan sweep. Finds the VMs under
    * {@code spec.firecrackerBase()} ({@code <id>/root} each, the jailer's layout) that no live
    * process belongs to — after a crash at any step of staging, of the VM or of the manager — and
    * reclaims each through the guarded cleanup of {@link #cleanupJailerChroot} (a refusal is

@@ -13,7 +13,7 @@ import org.fcproc.host.UnixConnection;
 /**
  * A minimal HTTP/1.1 client for the Firecracker API, over a unix socket reached through a
  * handle that was checked first (so a socket swapped for a symlink afterwards is not the one
- * spoken to, ATTACKS P4). One request per connection; the answer is read as
+ * spoken to, catalogue P4). One request per connection; the answer is read as
  * {@link HttpResponse} describes Firecracker's server (micro-http) writing it.
  *
  * <p><b>Deadlines.</b> One deadline, {@link #TIMEOUT} after the start, covers connecting,

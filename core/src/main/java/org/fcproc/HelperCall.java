@@ -12,7 +12,7 @@ import org.slf4j.LoggerFactory;
  * One privileged step run by the {@link PrivilegedHelper} when the caller is not root:
  * {@code sudo -n <helper...> --mode root --json <subcommand> <arguments>} through
  * {@link Commands#privileged(List)}, and its answer mapped back to what root mode would have
- * returned or thrown (BRIEF §6.5, ATTACKS S11).
+ * returned or thrown (docs/DESIGN.md#socket-hand-off-checks-and-sudo-mode, catalogue S11).
  *
  * <p>The arguments are built from inputs core has already validated, one argv element each, in
  * the {@code --option=value} form (so a value that begins with {@code -} or {@code @} is never

@@ -4,12 +4,12 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
 /**
- * The checks every argument passes before anything on the host is touched (BRIEF §4). Each
+ * The checks every argument passes before anything on the host is touched (docs/DESIGN.md#design-rules). Each
  * failure is an {@link InvalidInputException} naming the argument and the rule.
  *
  * <p>Paths must be absolute and clean: no empty, {@code .} or {@code ..} component and no
  * trailing slash, so that the path core acts on is the path the caller wrote. A newline or a
- * space inside a path is allowed (ATTACKS J12, C8: the kernel allows them and mountinfo escapes
+ * space inside a path is allowed (catalogue J12, C8: the kernel allows them and mountinfo escapes
  * them); a NUL never is, since no syscall can carry it. Single names (a file name inside the
  * chroot, an interface name) may hold neither NUL nor newline.
  */

@@ -1,7 +1,7 @@
 package org.fcproc;
 
 /**
- * An argument was refused before anything on the host was touched (BRIEF §4): an empty,
+ * An argument was refused before anything on the host was touched (docs/DESIGN.md#design-rules): an empty,
  * relative or {@code ..}-bearing path, a NUL or newline in a name, a socket path over 107 bytes,
  * a negative id.
  */

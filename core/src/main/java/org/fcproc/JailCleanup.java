@@ -21,13 +21,13 @@ import org.slf4j.LoggerFactory;
  * a non-directory, refuse when the path resolves elsewhere, detach every mount at or under the
  * chroot deepest-first, re-inspect and refuse while any mount remains, then delete.
  *
- * <p>Divergences (BRIEF §6.2, §6.3), each closing a window the seed leaves open:
+ * <p>Divergences (docs/DESIGN.md#deleting-through-handles, §6.3), each closing a window the seed leaves open:
  * <ul>
  *   <li>"resolves elsewhere" is decided by opening the path one component at a time with no
  *       symlink followed, and the rest of the work is done through that handle — the seed
  *       compares {@code EvalSymlinks} and then acts on the path again;
  *   <li>mounts come from {@code /proc/self/mountinfo} with its escapes decoded, not from
- *       {@code findmnt} text split on lines (ATTACKS C8);
+ *       {@code findmnt} text split on lines (catalogue C8);
  *   <li>each mount is detached through a handle to its root whose mount id was checked against
  *       the table, so a path swapped for a symlink cannot aim the detach at a host mount;
  *   <li>deletion walks the tree through handles, checks every entry's mount id, and stops at
@@ -116,7 +116,7 @@ final class JailCleanup {
   }
 
   /** Opens the chroot's parent with no symlink followed: the seed's "resolves elsewhere" guard,
-   *  kept as a handle (ATTACKS C3). */
+   *  kept as a handle (catalogue C3). */
   private Handle openParent(String chrootRoot) throws FcprocException {
     try {
       return NoFollowPaths.openDirectory(host, NoFollowPaths.parent(chrootRoot), OP);
@@ -127,7 +127,7 @@ final class JailCleanup {
 
   /**
    * Deepest first, so children come off before parents. ENOENT and EINVAL mean already gone, as
-   * in the seed (a parallel cleanup got there first, ATTACKS C11). A mount whose path now leads
+   * in the seed (a parallel cleanup got there first, catalogue C11). A mount whose path now leads
    * to some other mount is skipped, not guessed at: the re-inspection that follows refuses to
    * delete while it remains.
    */
@@ -211,7 +211,7 @@ final class JailCleanup {
 
   /**
    * Removes everything in {@code dir} through handles. Every entry must be on {@code mountId}:
-   * an entry on another mount means something was mounted after the detach loop (ATTACKS C7),
+   * an entry on another mount means something was mounted after the detach loop (catalogue C7),
    * and deletion stops there rather than descend into it.
    */
   private void removeContents(Handle dir, String path, long mountId, int depth) throws HostException, RefusedException {

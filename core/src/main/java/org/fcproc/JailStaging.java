@@ -21,14 +21,14 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The seed's {@code PrepareJailerChroot}: the same steps in the same order, each done through a
- * handle reached without following a symlink (BRIEF §6.1, §6.4).
+ * handle reached without following a symlink (docs/DESIGN.md#resolution-beneath-a-handle, §6.4).
  *
  * <p>Where the seed runs {@code mkdir -p}, {@code chmod}, {@code chown}, {@code ln -f},
  * {@code cp -f}, {@code mknod} and {@code mount} on path names — each of which follows a
  * symlink the VM's uid may have planted in the directories it owns — this class:
  * <ul>
  *   <li>opens every directory one component at a time with no symlink followed, and changes
- *       modes and owners through those handles (ATTACKS J1, J2);
+ *       modes and owners through those handles (catalogue J1, J2);
  *   <li>links the kernel, initrd and file drives from a handle to the inode it checked
  *       ({@code linkat(AT_EMPTY_PATH)}), and refuses a source that may be another file's
  *       hard link (J5); a name already in the chroot is unlinked first, never written through
@@ -250,7 +250,7 @@ final class JailStaging {
     if (st.is(FileType.BLOCK_DEVICE)) {
       try {
         // O_PATH, following a symlink as stat(2) did (/dev/disk/by-id/... are symlinks): the node
-        // made carries the numbers read from this handle (ATTACKS J8).
+        // made carries the numbers read from this handle (catalogue J8).
         Handle h = host.open(d.hostPath(), new OpenHow(EnumSet.of(OpenFlag.PATH), 0, EnumSet.noneOf(Resolve.class)));
         FileStat at = fstatOrClose(h, d.hostPath(), what);
         if (!at.is(FileType.BLOCK_DEVICE)) {
@@ -459,7 +459,7 @@ final class JailStaging {
   }
 
   /**
-   * Refuses to stage on a shared mount (ATTACKS C13). A bind mount made on a mount in a peer group
+   * Refuses to stage on a shared mount (catalogue C13). A bind mount made on a mount in a peer group
    * is copied to every peer — other mount namespaces, the host's among them — at the same moment;
    * the seed's {@code --make-private} afterwards changes only this copy, so the peers' copies
    * stay, and outlive the cleanup, whose detach of a private mount does not propagate. Nothing can
@@ -573,7 +573,7 @@ final class JailStaging {
    *
    * <p>Root mode opens it {@code O_PATH|O_NOFOLLOW} in its directory, reached without following
    * a symlink; a file the VM cannot read that has other links may be a hard link to a host secret
-   * planted at the source path (ATTACKS J5): the seed links and chowns it, giving the secret to
+   * planted at the source path (catalogue J5): the seed links and chowns it, giving the secret to
    * the VM. Here it is refused before anything is linked. For a sudo caller
    * ({@link CallerSourceAccess}) the caller's own open is the check, and the file is given to the
    * VM's uid only if the caller owns it.
@@ -645,7 +645,7 @@ final class JailStaging {
    * <p>Divergence: the seed always chowns the linked inode — which is the host's source file.
    * fcproc chowns it only when the VM's uid could not read it otherwise (and it is private, see
    * {@link #openLinkSource}); a kernel image that is already readable, such as one shared by
-   * several VMs, keeps its owner, so a cleanup leaves it exactly as it was (ATTACKS J11).
+   * several VMs, keeps its owner, so a cleanup leaves it exactly as it was (catalogue J11).
    */
   private void linkInto(Handle chroot, String root, Source source, String name, ChrootSpec s)
       throws FcprocException {
@@ -687,7 +687,7 @@ final class JailStaging {
     host.unlinkAt(dir, name, false);
   }
 
-  /** Reads a host device's numbers once; the node made carries these numbers (ATTACKS J8). */
+  /** Reads a host device's numbers once; the node made carries these numbers (catalogue J8). */
   private DeviceNumber deviceNumbers(String path, FileType type, String what) throws FcprocException {
     try {
       FileStat st = host.stat(path);
@@ -703,7 +703,7 @@ final class JailStaging {
   /**
    * {@code mknod -m 0660 NAME TYPE MAJOR MINOR; chown uid:gid NAME}, then checks the node at the
    * name is the one made before changing it: mknod gives EEXIST on any existing name, a dangling
-   * symlink included (ATTACKS J6), and the name is reopened without following before the chown.
+   * symlink included (catalogue J6), and the name is reopened without following before the chown.
    */
   private void makeNode(Handle dir, String dirPath, String name, FileType type, DeviceNumber dev, ChrootSpec s, String what)
       throws FcprocException {
@@ -732,7 +732,7 @@ final class JailStaging {
   /**
    * {@code cp -f firecracker chroot/; chmod 0755; chown uid:gid} — into a file created with
    * {@code O_CREAT|O_EXCL|O_NOFOLLOW}, so a symlink planted at the name is removed, never
-   * written through (ATTACKS J4). Copied rather than bound because the jailer opens it O_RDWR.
+   * written through (catalogue J4). Copied rather than bound because the jailer opens it O_RDWR.
    */
   private void copyFirecracker(Handle chroot, String root, ChrootSpec s, Source binary) throws FcprocException {
     String what = binary.what();

@@ -9,11 +9,11 @@ import org.fcproc.host.HostException;
 import org.fcproc.host.HostOps;
 
 /**
- * The mount table, parsed from {@code /proc/self/mountinfo} (BRIEF §6.3) rather than from
+ * The mount table, parsed from {@code /proc/self/mountinfo} (docs/DESIGN.md#mounts-from-mountinfo) rather than from
  * {@code findmnt} text. The kernel escapes space, tab, newline and backslash in the root and
  * mount-point fields as {@code \040 \011 \012 \134} ({@code show_mountinfo} →
  * {@code seq_path_root} with {@code " \t\n\\"}), so a line is split on single spaces and each
- * field decoded; a mount path is never split on white space (ATTACKS C8, J12).
+ * field decoded; a mount path is never split on white space (catalogue C8, J12).
  */
 final class MountTable {
 

@@ -53,7 +53,7 @@ final class Networking {
   }
 
   /** The seed's {@code EnsureBridge}: an existing bridge is only brought up (its address is not
-   *  added twice, ATTACKS N2); otherwise it is added, addressed and brought up. {@code asRoot}
+   *  added twice, catalogue N2); otherwise it is added, addressed and brought up. {@code asRoot}
    *  runs the {@code ip} commands that change something. */
   void ensureBridge(Commands asRoot) throws FcprocException {
     String bridge = Inputs.interfaceName("bridge name", config.bridgeName());
@@ -74,7 +74,7 @@ final class Networking {
    * enslave it to the bridge, bring it and the bridge up.
    *
    * <p>Divergence: a link of that name that is not a TAP (a bridge, a veth, ...) is refused and
-   * left alone (ATTACKS N3); the seed deletes whatever link has the name. As in the seed, a
+   * left alone (catalogue N3); the seed deletes whatever link has the name. As in the seed, a
    * failure to delete the stale TAP is not reported by itself: the add that follows fails with the
    * reason ({@code ip tuntap add}; as root, {@code createTap}'s EEXIST, whose message also carries
    * the delete's errno). Root mode uses ioctls instead: {@link #createTapBySyscalls}.
@@ -164,7 +164,7 @@ final class Networking {
 
   /**
    * Divergence: a link of that name that is not a TAP (a bridge, a veth, ...) is refused and left
-   * alone (ATTACKS N3); the seed deletes whatever link has the name.
+   * alone (catalogue N3); the seed deletes whatever link has the name.
    *
    * @return whether a TAP of that name exists (a stale one, to delete first)
    */

@@ -11,7 +11,7 @@ import org.fcproc.host.Resolve;
 
 /**
  * Opens host directories one component at a time from {@code /}, never following a symlink
- * (BRIEF §6.1). Every path fcproc changes something under is reached this way, so a symlink
+ * (docs/DESIGN.md#resolution-beneath-a-handle). Every path fcproc changes something under is reached this way, so a symlink
  * planted at any component — the per-VM directory swapped for a link to {@code /etc}, say —
  * stops the operation instead of redirecting it.
  *

@@ -5,7 +5,7 @@ import java.util.Objects;
 
 /**
  * fcproc's own command line, as the program {@code sudo} runs for each privileged step when the
- * caller is not root (BRIEF §6.5, ATTACKS S11): the argv prefix of the {@code fcproc} command,
+ * caller is not root (docs/DESIGN.md#socket-hand-off-checks-and-sudo-mode, catalogue S11): the argv prefix of the {@code fcproc} command,
  * e.g. {@code ["/usr/local/bin/fcproc"]} or
  * {@code ["/usr/bin/java", "-jar", "/opt/fcproc/fcproc.jar"]}.
  *

@@ -1,7 +1,7 @@
 package org.fcproc;
 
 /**
- * A guard tripped: the operation could not keep the jail invariant (BRIEF §3) and stopped,
+ * A guard tripped: the operation could not keep the jail invariant (docs/DESIGN.md#threat-model) and stopped,
  * leaving the host no worse than it found it. It names the path and the reason.
  */
 public final class RefusedException extends FcprocException {

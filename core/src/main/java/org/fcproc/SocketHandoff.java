@@ -23,11 +23,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>As root, the socket is opened {@code O_PATH|O_NOFOLLOW} in a directory reached without
  * symlinks, checked through that handle, and changed through that handle: whatever is renamed
- * or planted afterwards, the inode that was checked is the inode that changes (ATTACKS S9).
+ * or planted afterwards, the inode that was checked is the inode that changes (catalogue S9).
  *
  * <p>Not root, with a privileged helper ({@link Fcproc#create(HostOps, Config, PrivilegedHelper)}),
  * the socket is waited for as the caller and then handed off by that same root code, run as one
- * command under {@code sudo} (ATTACKS S11); without one, by the seed's {@code sudo chmod} and
+ * command under {@code sudo} (catalogue S11); without one, by the seed's {@code sudo chmod} and
  * {@code sudo chown -h}, checked before and after (a race remains).
  */
 final class SocketHandoff {
@@ -122,7 +122,7 @@ final class SocketHandoff {
   /**
    * Waits for every path (3 s in all, host time) and hands each off as soon as it is there.
    * Every path is looked at once; those not there yet are waited for with one directory watch
-   * ({@link SocketWatch}, BRIEF §6.6): watch first, then look again, then look at a path again
+   * ({@link SocketWatch}, docs/DESIGN.md#readiness-and-identity): watch first, then look again, then look at a path again
    * each time an event names it (or the event queue overflowed), at the deadline, and at the
    * seed's 25 ms cadence only where no watch can be had. One thread, one watch, one deadline for
    * all paths; the first error in the order they happened, or the first path not there at the
@@ -199,7 +199,7 @@ final class SocketHandoff {
   /**
    * The seed's {@code pollPath}. Divergences: it looks with {@code lstat}, not {@code stat}, so a
    * symlink planted at the socket path — dangling or not — is seen at once and refused by the
-   * checks that follow, instead of being waited on or followed. And it does not poll (BRIEF
+   * checks that follow, instead of being waited on or followed. And it does not poll (docs/DESIGN.md
    * §6.6): a socket not there at the first look is waited for with a watch on its directory
    * ({@link SocketWatch}) — watch first, then look again, so that a socket bound in between is
    * never missed; then a look each time an event names the socket, and at the deadline — so the
@@ -255,7 +255,7 @@ final class SocketHandoff {
    * The seed's root branch of {@code chownChmodNoFollow}: {@code O_PATH|O_NOFOLLOW}, fstat must
    * say S_IFSOCK, then chmod and chown through the handle, mode before owner as in the seed.
    *
-   * <p>Divergences: the socket's directory is reached without following any symlink (ATTACKS
+   * <p>Divergences: the socket's directory is reached without following any symlink (the catalogue
    * S3), and a socket with more than one hard link is refused (S5): it may be another socket's
    * link, and changing it would change that socket too.
    */
@@ -274,7 +274,7 @@ final class SocketHandoff {
 
   /**
    * Opens the socket at {@code path} {@code O_PATH|O_NOFOLLOW} in its directory, reached without
-   * following any symlink (ATTACKS S3), and checks through the handle that it is a unix socket
+   * following any symlink (catalogue S3), and checks through the handle that it is a unix socket
    * with one link (S5); changes nothing. The caller closes the handle.
    *
    * @throws FcprocException with the {@link HostException} as its cause when a step fails (ENOENT
@@ -330,7 +330,7 @@ final class SocketHandoff {
    * The seed's sudo branch: {@code sudo chmod 600 PATH}, then {@code sudo chown -h uid:gid PATH}.
    * Used only in sudo mode without a privileged helper ({@link Fcproc#create(HostOps, Config)}).
    *
-   * <p>Divergence (ATTACKS S11): {@code chmod(1)} follows a symlink, so the socket is first
+   * <p>Divergence (catalogue S11): {@code chmod(1)} follows a symlink, so the socket is first
    * checked through an {@code O_PATH|O_NOFOLLOW} handle, and checked again afterwards to be the
    * same inode. This narrows the seed's hole to a race between the check and the command; it
    * closes fully only with a privileged helper ({@link HelperPrivilege}).

@@ -20,7 +20,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Waiting for Firecracker's sockets by watching their directories (BRIEF §6.6) instead of
+ * Waiting for Firecracker's sockets by watching their directories (docs/DESIGN.md#readiness-and-identity) instead of
  * looking every 100 ms (sync) or 25 ms (async) as the seed's {@code pollPath} does.
  *
  * <p>How {@link SocketHandoff} uses it: a socket absent at the first look is waited for by

@@ -32,7 +32,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@link UnixConnection#peerPid()} on the kernel ({@code SO_PEERCRED}), and ATTACKS P1 end to
+ * {@link UnixConnection#peerPid()} on the kernel ({@code SO_PEERCRED}), and catalogue P1 end to
  * end: {@code findPid} names the process listening on the API socket, not a newer process that
  * names the socket on its command line. Runs as root inside the test wrapper's namespaces, in a
  * tmpfs of its own; the processes it starts are ended by their handles.
@@ -84,7 +84,7 @@ class PeerCredTest {
     return p;
   }
 
-  /** A process started after firecracker whose command line names the socket (ATTACKS P1). */
+  /** A process started after firecracker whose command line names the socket (catalogue P1). */
   private Process adversary(String sock) throws Exception {
     Process p = new ProcessBuilder("/bin/sh", "-c", "sleep 1000; exit 0", "adversary", sock)
         .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))

@@ -16,7 +16,7 @@ import org.fcproc.host.FileType;
  * (mounts crossed as a walk crosses them, symlinks not followed) with its inode's identity,
  * type, mode, owner, link count, size, content hash, symlink text and device numbers; and the
  * mount table. Two snapshots {@link #diff} to the changes between them, in a deterministic
- * text form: this is how a test checks the jail invariant of BRIEF §3 ("no inode outside the
+ * text form: this is how a test checks the jail invariant (docs/DESIGN.md#jail-invariant) ("no inode outside the
  * VM's area changed").
  */
 public final class Snapshot {

@@ -10,7 +10,7 @@
  * fcproc defends against:
  * <ul>
  *   <li>Jimfs cannot open a file by inode: a handle must pin its inode across a rename, an
- *       unlink or an overmount of its name (BRIEF §4), and only an object graph of inodes gives
+ *       unlink or an overmount of its name (docs/DESIGN.md#design-rules), and only an object graph of inodes gives
  *       that;
  *   <li>Jimfs has no mount layer: no bind mounts showing one inode at two paths, no mount ids,
  *       no EXDEV for {@code link(2)} across a mount edge of one filesystem, no EBUSY, no

@@ -21,7 +21,7 @@ import org.fcproc.host.UnixConnection;
 import org.junit.jupiter.api.Test;
 
 /**
- * ATTACKS P1: a VM's firecracker is found by asking the kernel who listens on its API socket
+ * catalogue P1: a VM's firecracker is found by asking the kernel who listens on its API socket
  * ({@code SO_PEERCRED}), so a newer process that names the socket on its command line is not
  * taken for it; the seed's {@code pgrep -n -f} runs only when the socket cannot be connected.
  */

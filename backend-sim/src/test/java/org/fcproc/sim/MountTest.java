@@ -17,7 +17,7 @@ import org.fcproc.host.Resolve;
 import org.fcproc.host.UmountFlag;
 import org.junit.jupiter.api.Test;
 
-/** Mount facts of BRIEF §5. */
+/** Mount facts of docs/DESIGN.md#linux-facts. */
 class MountTest {
   private final SimHost host = SimHost.create();
 

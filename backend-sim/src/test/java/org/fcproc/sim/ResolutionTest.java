@@ -15,7 +15,7 @@ import org.fcproc.host.OpenHow;
 import org.fcproc.host.Resolve;
 import org.junit.jupiter.api.Test;
 
-/** Path resolution: BRIEF §5's open and openat2 facts. */
+/** Path resolution: docs/DESIGN.md#linux-facts's open and openat2 facts. */
 class ResolutionTest {
   private final SimHost host = SimHost.create();
 

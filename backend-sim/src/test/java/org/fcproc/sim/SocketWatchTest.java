@@ -19,7 +19,7 @@ import org.fcproc.host.WatchEvent;
 import org.junit.jupiter.api.Test;
 
 /**
- * BRIEF §6.6 on the simulated host: the socket hand-off waits by watching the socket's directory
+ * docs/DESIGN.md#readiness-and-identity on the simulated host: the socket hand-off waits by watching the socket's directory
  * (inotify, {@link SimWatch}) in virtual time, so it finishes at the very instant the socket is
  * bound — not at the next 100 ms (sync) or 25 ms (async) poll — and makes a handful of looks
  * instead of one per tick. Polling remains where no watch can be had.

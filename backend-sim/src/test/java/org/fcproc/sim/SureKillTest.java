@@ -13,7 +13,7 @@ import org.fcproc.host.HostException;
 import org.junit.jupiter.api.Test;
 
 /**
- * ATTACKS P2 closed for the kill: {@link Fcproc#kill(int, String)} opens a pidfd, confirms the
+ * catalogue P2 closed for the kill: {@link Fcproc#kill(int, String)} opens a pidfd, confirms the
  * process is the VM's, and signals through the pidfd, so a pid reused by an unrelated process is
  * never signalled; and the jailer's pid file ({@link Fcproc#findPidInChroot}) is a witness, never
  * trusted alone.

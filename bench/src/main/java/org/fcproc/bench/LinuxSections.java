@@ -296,7 +296,7 @@ final class LinuxSections {
         .target(target, p100.median() <= 1 && p100.p99() <= 5));
     if (!watchExists) {
       rows.add(Row.missing(S3, "fcproc directory watch (inotify)",
-          "not built yet: the SPI had no watch() when this ran (BRIEF §6.6; being built by another engineer)"));
+          "not built yet: the SPI had no watch() when this ran (docs/DESIGN.md#readiness-and-identity; being built by another engineer)"));
       return;
     }
     String wip = "the directory watch (SocketWatch + LinuxHost inotify), as in the working tree when this ran";

@@ -9,7 +9,7 @@ import org.fcproc.host.HostOps;
 
 /**
  * A {@link HostOps} that is {@code delegate} in every call but the directory watch
- * ({@code watch()}, BRIEF §6.6), which answers ENOSYS as a host without inotify does: fcproc then
+ * ({@code watch()}, docs/DESIGN.md#readiness-and-identity), which answers ENOSYS as a host without inotify does: fcproc then
  * falls back to polling at the caller's cadence. That is how the bench measures fcproc's poll
  * next to its watch on the same kernel. A proxy, so that the bench compiles whether or not the
  * SPI has {@code watch()} yet.

@@ -2,7 +2,7 @@ package org.fcproc.host;
 
 /**
  * The Linux error numbers fcproc branches on. Core decides by errno, never by message text
- * (BRIEF §4), so both backends must report the number the kernel would.
+ * (docs/DESIGN.md#design-rules), so both backends must report the number the kernel would.
  *
  * <p>Numbers are the x86-64/aarch64 generic values from {@code asm-generic/errno-base.h} and
  * {@code errno.h}.

@@ -5,7 +5,7 @@ import java.util.Objects;
 
 /**
  * A host call failed with an errno. It names the call, the path it was made on and the errno,
- * so that every message a user sees says which call failed where, and why (BRIEF §4).
+ * so that every message a user sees says which call failed where, and why (docs/DESIGN.md#design-rules).
  *
  * <p>Core branches on {@link #errno()}, never on {@link #getMessage()}.
  */

@@ -14,7 +14,7 @@ import org.fcproc.PrivilegedHelper;
 /**
  * The command line's own privileged helper in sudo mode: this very command line, started again
  * the way this JVM was started, so that {@code sudo -n <it> --mode root --json <subcommand> ...}
- * runs the same code as root (BRIEF §6.5; see {@link PrivilegedHelper} for why).
+ * runs the same code as root (docs/DESIGN.md#socket-hand-off-checks-and-sudo-mode; see {@link PrivilegedHelper} for why).
  *
  * <ul>
  *   <li>the program is the running {@code java}, as the kernel knows it

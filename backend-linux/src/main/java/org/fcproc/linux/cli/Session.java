@@ -21,7 +21,7 @@ import org.slf4j.LoggerFactory;
  * <p><b>Sudo mode</b> ({@code --mode sudo}, or {@code auto} when not root) hands core a
  * {@link PrivilegedHelper}: this command line itself ({@link SelfHelper}, or the one a test
  * gave), so each privileged file operation runs as {@code sudo -n <this command> --mode root
- * --json <subcommand> ...} — root mode's code, in one root process (BRIEF §6.5, ATTACKS S11).
+ * --json <subcommand> ...} — root mode's code, in one root process (docs/DESIGN.md#socket-hand-off-checks-and-sudo-mode, catalogue S11).
  */
 final class Session {
   private static final Logger log = LoggerFactory.getLogger(Session.class);

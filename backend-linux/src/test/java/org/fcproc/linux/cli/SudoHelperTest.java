@@ -38,7 +38,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Sudo mode made as safe as root mode (BRIEF §6.5, ATTACKS S11): a simulated host whose caller
+ * Sudo mode made as safe as root mode (docs/DESIGN.md#socket-hand-off-checks-and-sudo-mode, catalogue S11): a simulated host whose caller
  * is uid 1000, on which {@code /usr/local/bin/fcproc} is installed as a command whose process is
  * the real command line ({@link Main#run(HostOps, String[], PrintStream, PrintStream)}) acting
  * as root under {@code sudo}. Core, given that program as its {@link PrivilegedHelper}, runs each
@@ -75,7 +75,7 @@ class SudoHelperTest {
         List.of(new ChrootDriveSpec("rootfs", ROOTFS)), true);
   }
 
-  /** The per-VM run directory, the VM's uid's (the adversary of BRIEF §3 owns it). */
+  /** The per-VM run directory, the VM's uid's (the adversary of docs/DESIGN.md#threat-model owns it). */
   private void vmRunDir() {
     host.mkdirs(BASE + "/vm1", 0755, USER, USER);
     host.mkdirs(CHROOT, 0755, USER, USER);

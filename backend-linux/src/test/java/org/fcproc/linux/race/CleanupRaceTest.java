@@ -30,7 +30,7 @@ import org.junit.jupiter.api.Timeout;
  * A racing adversary on the real kernel, against {@link Fcproc#cleanupJailerChroot}: while the
  * cleanup runs (as root, on {@code LinuxHost}), a thread of the test loops
  * {@code renameat2(RENAME_EXCHANGE)} of the chroot's name with a symlink to a host tree — what
- * the VM's uid, who owns the per-VM directory, may do at any moment (BRIEF §3).
+ * the VM's uid, who owns the per-VM directory, may do at any moment (docs/DESIGN.md#threat-model).
  *
  * <p>Each iteration builds the jail afresh on the test's tmpfs — {@code jail/firecracker/vm1/root}
  * owned by 1000, with files, directories, symlinks out of the chroot, a bind mount of the host's

@@ -29,7 +29,7 @@ import org.junit.jupiter.api.Timeout;
  * A racing adversary on the real kernel, against {@link Fcproc#ensureSocketAccessFor} as root:
  * while the hand-off runs, a thread of the test loops {@code renameat2(RENAME_EXCHANGE)} of the
  * API socket's name with a symlink — to a canary file, or to a canary socket elsewhere — in the
- * socket's directory, which the VM's uid owns (BRIEF §3).
+ * socket's directory, which the VM's uid owns (docs/DESIGN.md#threat-model).
  *
  * <p>Each iteration puts the socket back under its name, owned by root with mode 0755, and races.
  * Afterwards the canary file (owner, mode, link count, content) and the canary socket (owner,

@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * BRIEF §6.6 on the real kernel: how long after {@code bind(2)} of the API socket returns the
+ * docs/DESIGN.md#readiness-and-identity on the real kernel: how long after {@code bind(2)} of the API socket returns the
  * hand-off ({@link Fcproc#ensureSocketAccessFor}, as root) is done — with the directory watch
  * (inotify), and, for comparison, with the seed's 100 ms polling (the same code on a host whose
  * {@code watch()} answers ENOSYS). Prints the median and p99 of each; asserts only that every

@@ -6,7 +6,7 @@ import org.fcproc.host.HostOps;
 
 /**
  * The operation under test. It is given the fresh host's own view, which acts as root (as fcproc
- * does in production, BRIEF §3), and may throw: a refusal or a host error is an outcome the
+ * does in production, docs/DESIGN.md#threat-model), and may throw: a refusal or a host error is an outcome the
  * checker judges, not a failure of the exploration.
  */
 @FunctionalInterface

@@ -16,9 +16,9 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Exhaustive adversary exploration on the simulated host (BRIEF §6.8): every move of the
+ * Exhaustive adversary exploration on the simulated host (docs/DESIGN.md#exhaustive-exploration): every move of the
  * adversary in every gap between two host calls of an operation, and every host call failing in
- * turn, each run on a fresh host and checked against the jail invariant of BRIEF §3.
+ * turn, each run on a fresh host and checked against the jail invariant (docs/DESIGN.md#jail-invariant).
  *
  * <p><b>Why this shape.</b> The defences fcproc makes — handles instead of paths, resolution
  * without symlinks, mount ids checked before a detach — each close a window between two host

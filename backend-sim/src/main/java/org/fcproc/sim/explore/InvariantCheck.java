@@ -10,7 +10,7 @@ import org.fcproc.host.MountFlag;
 import org.fcproc.sim.MountView;
 
 /**
- * The jail invariant of BRIEF §3, judged from four observations of one run:
+ * The jail invariant (docs/DESIGN.md#jail-invariant), judged from four observations of one run:
  * {@code start} (after setup, before the operation), {@code beforeMove} and {@code afterMove}
  * (either side of the adversary's move, taken inside the before-call hook), and {@code end}.
  * A run with no move uses {@code start} for both move observations.

@@ -5,7 +5,7 @@ import org.fcproc.host.DeviceNumber;
 import org.fcproc.host.FileType;
 
 /**
- * One thing the adversary of BRIEF §3 does between two host calls of the operation under test.
+ * One thing the adversary of docs/DESIGN.md#threat-model does between two host calls of the operation under test.
  *
  * <p>Every move except {@link BindMount} is made through {@code SimHost.as(uid, gid)} with the
  * target's adversary credentials (uid 1000 by default), so the simulated kernel's permission

@@ -19,7 +19,7 @@ import org.fcproc.sim.SimHost;
  *     indistinguishable, or replays would not reproduce. Calls it makes are not counted.
  * @param operation the operation under test, run as root
  * @param vmArea the VM's area: the operation may change anything at or under this path
- *     (BRIEF §3: "an inode it was documented to change for this VM")
+ *     (docs/DESIGN.md#threat-model: "an inode it was documented to change for this VM")
  * @param chroot mounts may appear or disappear only at or under this path; empty when the
  *     operation may change no mount at all
  * @param documented other paths documented to change for this VM (e.g. the kernel image, whose

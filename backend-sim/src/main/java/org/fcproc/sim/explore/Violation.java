@@ -4,7 +4,7 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * One run that broke the jail invariant (BRIEF §3) or ended badly.
+ * One run that broke the jail invariant (docs/DESIGN.md#threat-model) or ended badly.
  *
  * @param schedule the run's identity: {@link Explorer#replay} with it reproduces the run
  * @param reason what was wrong, and where the adversary or the fault struck

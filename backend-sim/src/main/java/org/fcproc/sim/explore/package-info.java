@@ -1,5 +1,5 @@
 /**
- * Exhaustive adversary exploration on the simulated host (BRIEF §6.8).
+ * Exhaustive adversary exploration on the simulated host (docs/DESIGN.md#exhaustive-exploration).
  *
  * <p>{@link org.fcproc.sim.explore.Explorer} is the entry point. A
  * {@link org.fcproc.sim.explore.Target} says how to build a fresh host, which operation to run
@@ -7,7 +7,7 @@
  * extras), what must hold after a success, and which {@link org.fcproc.sim.explore.Move}s the
  * adversary may make. The explorer tries every move in every gap between two host calls, and
  * every call failing with each errno in turn — one fresh host per run — and checks each run
- * against the jail invariant of BRIEF §3. Each run is named by a
+ * against the jail invariant (docs/DESIGN.md#jail-invariant). Each run is named by a
  * {@link org.fcproc.sim.explore.Schedule} whose text replays it exactly.
  *
  * <p><b>The rule of attribution.</b> The adversary's own move changes the host too, and the

@@ -146,7 +146,7 @@ class ExplorerTest {
   }
 
   /** With {@code fs.protected_hardlinks=0} the adversary can link host files into the chroot
-   *  (ATTACKS C14): cleanup removes the links and leaves the files. */
+   *  (catalogue C14): cleanup removes the links and leaves the files. */
   @Test
   void cleanupWithoutProtectedHardlinks() {
     ExplorationReport r = explore(cleanup("cleanup, hardlinks open", () -> {

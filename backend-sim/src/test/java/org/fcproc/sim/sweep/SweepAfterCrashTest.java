@@ -14,7 +14,7 @@ import org.fcproc.sim.Snapshot;
 import org.junit.jupiter.api.Test;
 
 /**
- * BRIEF §6.7: a crash at any step of staging, then a sweep, and the host is exactly as it was
+ * docs/DESIGN.md#the-orphan-sweep: a crash at any step of staging, then a sweep, and the host is exactly as it was
  * before staging. A "crash" is the manager dying just before a host call (each faultable call in
  * turn): an {@link Error} thrown from the simulator's before-call hook, which no catch of
  * staging's handles — so staging's own undo of a failed call does not run, as it would not in a

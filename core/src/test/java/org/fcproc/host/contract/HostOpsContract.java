@@ -34,7 +34,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 
 /**
- * The {@link HostOps} contract: the Linux facts of BRIEF §5 (and a few more the kernel showed),
+ * The {@link HostOps} contract: the Linux facts of docs/DESIGN.md#linux-facts (and a few more the kernel showed),
  * asserted through the SPI only, so that every backend is held to the same kernel semantics.
  *
  * <p>A backend's test extends this class and returns a {@link ContractHost}. Each test works in

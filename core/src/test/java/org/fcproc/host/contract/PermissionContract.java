@@ -31,7 +31,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 
 /**
- * The permission facts of BRIEF §5 for non-root callers, asserted through the SPI only on every
+ * The permission facts of docs/DESIGN.md#linux-facts for non-root callers, asserted through the SPI only on every
  * backend: search on every directory walked, write+search on the parent to create, unlink or
  * rename, the sticky bit, only root chowns (and only the owner chmods), {@code
  * fs.protected_hardlinks}, {@code fs.protected_symlinks}, mounts and device nodes need root —

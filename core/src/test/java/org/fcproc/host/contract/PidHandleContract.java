@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
 /**
  * The process-handle contract ({@link HostOps#openPid}, {@link HostOps#signal(PidHandle, int)},
  * {@link HostOps#process(PidHandle)}) and the small read ({@link HostOps#read}) that fcproc's sure
- * kill and the jailer's pid file rely on (BRIEF §6.6, ATTACKS P2). Kernel facts held here, on
+ * kill and the jailer's pid file rely on (docs/DESIGN.md#readiness-and-identity, catalogue P2). Kernel facts held here, on
  * every backend: a pidfd of a live process can be signalled; once its process has exited and
  * been reaped, a signal through the pidfd is ESRCH — it never reaches another process; a pidfd
  * of a pid nobody has is ESRCH, of a pid that is not positive EINVAL; a closed pidfd EBADF.

@@ -30,7 +30,7 @@ import org.junit.jupiter.api.TestInfo;
 
 /**
  * The directory-watch contract ({@link HostOps#watch()}, {@link DirectoryWatch}): the inotify(7)
- * facts core relies on to wait for Firecracker's sockets (BRIEF §6.6), asserted through the SPI on
+ * facts core relies on to wait for Firecracker's sockets (docs/DESIGN.md#readiness-and-identity), asserted through the SPI on
  * every backend. Checked first on Linux 6.18 with a C probe, then held here: {@code bind(2)} and
  * {@code mknod(S_IFSOCK)} raise IN_CREATE; rename and exchange into the directory IN_MOVED_TO; the
  * watch is on the inode the handle pins (it survives the directory's rename, with IN_MOVE_SELF,
