@@ -205,4 +205,16 @@ class CallerIsTheAdversaryTest {
     assertThat(lines.get(1)).contains("caller_uid=1000", "command=\"jail cleanup\"", SudoSimHost.CHROOT, "outcome=done",
         "exit=0");
   }
+
+  @Test
+  void policyCheckPrintsTheEffectivePolicyAndRefusesAnUntrustworthyOne() throws Exception {
+    CommandResult ok = helper("policy", "check");
+    assertThat(ok.exitCode()).as(ok.stdout() + ok.stderr()).isZero();
+    assertThat(ok.stdout()).contains("\"jail_base\":[\"" + SudoSimHost.BASE + "\"]", "\"tap_prefix\":\"fc-\"",
+        "\"audit_socket\":\"/dev/log\"");
+    host.setMode("/etc/fcproc", 0777);
+    CommandResult bad = helper("policy", "check");
+    assertThat(bad.exitCode()).isEqualTo(3);
+    assertThat(bad.stdout()).contains("/etc/fcproc is writable by its group and others");
+  }
 }
