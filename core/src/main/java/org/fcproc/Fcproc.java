@@ -82,7 +82,8 @@ public final class Fcproc {
    * Its answer is mapped back: a refusal is a {@link RefusedException} with the helper's operation,
    * path and reason, a refused argument an {@link InvalidInputException}, anything else an
    * {@link FcprocException} naming the command, its exit code and the helper's message. Nothing
-   * else runs through {@code sudo}: the seed's bare {@link #kill(int)} is sent as the caller. See
+   * else runs through {@code sudo}: the seed's bare {@link #kill(int)} is refused (a pid alone may
+   * name any process; use the safe {@link #kill(int, String)}). See
    * {@link PrivilegedHelper} for what the deployment must provide.
    */
   public static Fcproc create(HostOps host, Config config, PrivilegedHelper helper) {

@@ -78,12 +78,14 @@ final class HelperPrivilege implements Privilege {
   }
 
   /**
-   * The seed's bare kill trusts a pid; the helper never signals a bare pid for a caller (it could be
-   * any process). The caller may still signal its own processes itself, without privilege.
+   * The seed's bare kill trusts a pid, which may name any process by now; sudo mode sends no
+   * signal on a pid alone — not through the helper (which refuses it too), and not as the caller.
+   * The safe kill ({@link Fcproc#kill(int, String)}) is sudo mode's kill.
    */
   @Override
   public void kill(VmProcesses processes, int pid) throws FcprocException {
-    processes.killDirectly(pid);
+    throw new RefusedException("kill", "pid " + pid,
+        "sudo mode signals no bare pid (it may name any process by now); give the VM's API socket (vm kill --api-sock)");
   }
 
   @Override

@@ -209,10 +209,17 @@ class CliJailIT {
     Jar.run(noSudo, "--mode", "sudo", "jail", "cleanup", "--chroot", chroot("vm1").toString()).expect(1);
   }
 
+  /** Only the jailer's layout is ever cleaned up: "/", or a home directory, is invalid input. */
   @Test
-  void cleanupRefusesTheRootDirectory() {
-    Jar.Run r = refused(Path.of("/"), "the root directory");
-    assertThat(r.error()).containsEntry("reason", "it is the root directory");
+  void cleanupRefusesWhatIsNotAJailerChroot() throws Exception {
+    Path home = Files.createDirectories(scratch.path("home/victim/.ssh"));
+    Files.writeString(home.resolve("authorized_keys"), "ssh-ed25519 AAAA victim");
+    for (Path p : List.of(Path.of("/"), scratch.path("home/victim"), home)) {
+      Jar.Run r = Jar.run("jail", "cleanup", "--chroot", p.toString(), "--json").expect(2);
+      assertThat(r.error()).containsEntry("kind", "invalid-input").containsEntry("field", "chroot root");
+      assertThat((String) r.error().get("message")).contains("is not a jailer chroot");
+    }
+    assertThat(Files.readString(home.resolve("authorized_keys"))).isEqualTo("ssh-ed25519 AAAA victim");
   }
 
   /**

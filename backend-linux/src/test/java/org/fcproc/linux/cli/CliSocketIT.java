@@ -22,9 +22,14 @@ class CliSocketIT {
   private Kernel.Scratch scratch;
   private final List<ServerSocketChannel> servers = new ArrayList<>();
 
+  /** Where the VM's sockets are: in a jailer chroot, the only place (besides the runtime
+   *  directory) fcproc hands a socket off. */
+  private Path run;
+
   @BeforeEach
   void setUp() throws IOException {
     scratch = new Kernel.Scratch();
+    run = java.nio.file.Files.createDirectories(scratch.path("jail/firecracker/vm1/root/run"));
   }
 
   @AfterEach
@@ -38,7 +43,7 @@ class CliSocketIT {
   }
 
   private Path socket(String name) throws IOException {
-    Path p = scratch.path(name);
+    Path p = run.resolve(name);
     ServerSocketChannel s = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
     servers.add(s);
     s.bind(UnixDomainSocketAddress.of(p));
@@ -141,14 +146,14 @@ class CliSocketIT {
     assertThat(uid(api)).isEqualTo(4242);
     assertThat(uid(vsock)).isEqualTo(4242);
 
-    Jar.Run late = Jar.run("--json", "socket", "chown", api.toString(), scratch.path("never.sock").toString(),
+    Jar.Run late = Jar.run("--json", "socket", "chown", api.toString(), run.resolve("never.sock").toString(),
         "--async", "--timeout", "300ms", "--uid", "1", "--gid", "1").expect(1);
-    assertThat(late.error()).containsEntry("kind", "not-ready").containsEntry("path", scratch.path("never.sock").toString());
+    assertThat(late.error()).containsEntry("kind", "not-ready").containsEntry("path", run.resolve("never.sock").toString());
   }
 
   @Test
   void socketChownWaitsUntilTheTimeout() throws IOException {
-    Path missing = scratch.path("missing.sock");
+    Path missing = run.resolve("missing.sock");
     long t0 = System.nanoTime();
     Jar.Run r = Jar.run("--json", "socket", "chown", missing.toString(), "--timeout", "500ms").expect(1);
     assertThat(r.error()).containsEntry("kind", "not-ready");
@@ -159,7 +164,7 @@ class CliSocketIT {
   @Test
   void socketChownRefusesASymlink() throws IOException {
     Path real = socket("real.sock");
-    Path link = Files.createSymbolicLink(scratch.path("api.sock"), real);
+    Path link = Files.createSymbolicLink(run.resolve("api.sock"), real);
     refused(link, "symlink");
     assertThat(uid(real)).isZero();
     assertThat(mode(real)).isNotEqualTo("rw-------");
@@ -167,7 +172,7 @@ class CliSocketIT {
 
   @Test
   void socketChownRefusesARegularFile() throws IOException {
-    Path file = Files.writeString(scratch.path("api.sock"), "secret");
+    Path file = Files.writeString(run.resolve("api.sock"), "secret");
     Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
     refused(file, "regular file");
     assertThat(uid(file)).isZero();
@@ -176,7 +181,7 @@ class CliSocketIT {
 
   @Test
   void socketChownRefusesAFifo() throws Exception {
-    Path fifo = scratch.path("api.sock");
+    Path fifo = run.resolve("api.sock");
     assertThat(Jar.sh("mkfifo", "-m", "0644", fifo.toString())).startsWith("exit 0");
     refused(fifo, "FIFO");
     assertThat(uid(fifo)).isZero();
@@ -186,7 +191,7 @@ class CliSocketIT {
   @Test
   void socketChownRefusesASocketWithTwoHardLinks() throws IOException {
     Path other = socket("other.sock");
-    Path link = Files.createLink(scratch.path("api.sock"), other);
+    Path link = Files.createLink(run.resolve("api.sock"), other);
     refused(link, "2 hard links");
     assertThat(uid(other)).isZero();
   }

@@ -23,9 +23,14 @@ class CliVmIT {
   private Kernel.Scratch scratch;
   private final List<Process> started = new ArrayList<>();
 
+  /** Where the VM's sockets are: in a jailer chroot, the only place (besides the runtime
+   *  directory) fcproc hands a socket off. */
+  private Path run;
+
   @BeforeEach
   void setUp() throws IOException {
     scratch = new Kernel.Scratch();
+    run = java.nio.file.Files.createDirectories(scratch.path("jail/firecracker/vm1/root/run"));
   }
 
   @AfterEach
@@ -48,21 +53,21 @@ class CliVmIT {
 
   @Test
   void vmPidFindsTheProcessNotFcprocItself() throws IOException {
-    Path sock = scratch.path("vm1.sock");
+    Path sock = run.resolve("vm1.sock");
     Process fc = fake(sock);
     Jar.Run r = Jar.run("vm", "pid", "--api-sock", sock.toString(), "--json").expect(0);
     assertThat(r.json()).containsEntry("command", "vm pid").containsEntry("ok", true).containsEntry("pid", fc.pid());
     assertThat(Jar.run("vm", "pid", "--api-sock", sock.toString()).expect(0).out().strip()).isEqualTo(Long.toString(fc.pid()));
 
     // The path is matched literally: "vm1.sock" does not find "vm1Xsock".
-    Jar.Run none = Jar.run("vm", "pid", "--api-sock", scratch.path("vm1Xsock").toString(), "--json").expect(1);
+    Jar.Run none = Jar.run("vm", "pid", "--api-sock", run.resolve("vm1Xsock").toString(), "--json").expect(1);
     assertThat(none.error()).containsEntry("kind", "not-found");
     Jar.run("vm", "pid", "--api-sock", "relative.sock").expect(2);
   }
 
   @Test
   void vmShutdownSendsCtrlAltDelAndWaits() throws Exception {
-    Path sock = scratch.path("vm1.sock");
+    Path sock = run.resolve("vm1.sock");
     Process fc = fake(sock);
     Jar.Run r = Jar.run("vm", "shutdown", "--api-sock", sock.toString(), "--timeout", "5s", "--json").expect(0);
     assertThat(r.json()).containsEntry("pid", fc.pid()).containsEntry("exited", true).containsEntry("killed", false);
@@ -72,7 +77,7 @@ class CliVmIT {
 
   @Test
   void vmShutdownTimesOutThenKillsWithKill() throws Exception {
-    Path sock = scratch.path("stubborn.sock");
+    Path sock = run.resolve("stubborn.sock");
     Process fc = fake(sock, "--stubborn");
     Jar.Run timedOut = Jar.run("vm", "shutdown", "--api-sock", sock.toString(), "--timeout", "500ms", "--json").expect(1);
     assertThat(timedOut.error()).containsEntry("kind", "exit-timeout").containsEntry("pid", fc.pid());
@@ -86,7 +91,7 @@ class CliVmIT {
 
   @Test
   void vmShutdownReportsTheApiFault() throws Exception {
-    Path sock = scratch.path("faulty.sock");
+    Path sock = run.resolve("faulty.sock");
     Process fc = fake(sock, "--fault");
     Jar.Run r = Jar.run("vm", "shutdown", "--api-sock", sock.toString(), "--json").expect(1);
     assertThat((String) r.error().get("message")).contains("400", "fault_message", "fake firecracker");
@@ -96,7 +101,7 @@ class CliVmIT {
 
   @Test
   void theFakeAnswersWithMicroHttpsExactBytesAndKeepsTheConnection() throws Exception {
-    Path sock = scratch.path("wire.sock");
+    Path sock = run.resolve("wire.sock");
     fake(sock, "--stubborn");
     try (SocketChannel c = SocketChannel.open(UnixDomainSocketAddress.of(sock))) {
       String body = "{\"action_type\":\"SendCtrlAltDel\"}";
@@ -113,7 +118,7 @@ class CliVmIT {
 
   @Test
   void vmShutdownJsonCarriesTheApisStatusAndFaultMessage() throws Exception {
-    Path sock = scratch.path("arm.sock");
+    Path sock = run.resolve("arm.sock");
     Process fc = fake(sock, "--mode", "aarch64");
     Jar.Run r = Jar.run("--json", "vm", "shutdown", "--api-sock", sock.toString()).expect(1);
     assertThat(r.error()).containsEntry("kind", "api").containsEntry("status", 400L)
@@ -122,7 +127,7 @@ class CliVmIT {
         .containsEntry("request_path", "/actions").containsEntry("api_sock", sock.toString());
     assertThat(fc.isAlive()).as("nothing killed without --kill").isTrue();
 
-    Path fresh = scratch.path("new.sock");
+    Path fresh = run.resolve("new.sock");
     fake(fresh, "--mode", "not-booted");
     Jar.Run notBooted = Jar.run("--json", "vm", "shutdown", "--api-sock", fresh.toString()).expect(1);
     assertThat(notBooted.error()).containsEntry("status", 400L).containsEntry("api_error", "not-booted")
@@ -131,7 +136,7 @@ class CliVmIT {
 
   @Test
   void vmShutdownWithKillFallsBackToTheSafeKillWhenCtrlAltDelIsUnsupported() throws Exception {
-    Path sock = scratch.path("arm-kill.sock");
+    Path sock = run.resolve("arm-kill.sock");
     Process fc = fake(sock, "--mode", "aarch64");
     Jar.Run r = Jar.run("--json", "vm", "shutdown", "--api-sock", sock.toString(), "--kill").expect(0);
     assertThat(r.json()).containsEntry("fallback", "kill").containsEntry("killed", true).containsEntry("exited", false)
@@ -139,7 +144,7 @@ class CliVmIT {
     assertThat((String) r.json().get("reason")).contains("firecracker answered 400", "aarch64");
     assertThat(fc.waitFor(10, TimeUnit.SECONDS)).isTrue();
     assertThat(fc.exitValue()).isEqualTo(128 + 9);
-    Path other = scratch.path("arm-text.sock");
+    Path other = run.resolve("arm-text.sock");
     fake(other, "--mode", "aarch64");
     Jar.Run text = Jar.run("vm", "shutdown", "--api-sock", other.toString(), "--kill").expect(0);
     assertThat(text.out()).contains("Ctrl-Alt-Del cannot be sent", "killed (SIGKILL)");
@@ -147,7 +152,7 @@ class CliVmIT {
 
   @Test
   void vmShutdownAgainstAFullServerIsA503() throws Exception {
-    Path sock = scratch.path("full.sock");
+    Path sock = run.resolve("full.sock");
     Process fc = fake(sock, "--mode", "full");
     Jar.Run r = Jar.run("--json", "vm", "shutdown", "--api-sock", sock.toString(), "--kill").expect(1);
     assertThat(r.error()).containsEntry("kind", "api").containsEntry("status", 503L).containsEntry("fault_message", null)
@@ -157,7 +162,7 @@ class CliVmIT {
 
   @Test
   void vmShutdownAgainstAPeerThatNeverAnswersTimesOutNamingThePhase() throws Exception {
-    Path sock = scratch.path("silent.sock");
+    Path sock = run.resolve("silent.sock");
     Process fc = fake(sock, "--mode", "silent");
     long start = System.nanoTime();
     Jar.Run r = Jar.run("--json", "vm", "shutdown", "--api-sock", sock.toString()).expect(1);
@@ -185,7 +190,7 @@ class CliVmIT {
 
   @Test
   void vmWaitAndKill() throws Exception {
-    Path sock = scratch.path("vm2.sock");
+    Path sock = run.resolve("vm2.sock");
     Process fc = fake(sock, "--stubborn");
     String pid = Long.toString(fc.pid());
     Jar.Run waited = Jar.run("vm", "wait", "--pid", pid, "--api-sock", sock.toString(), "--timeout", "300ms", "--json")
@@ -205,7 +210,7 @@ class CliVmIT {
 
   @Test
   void vmKillWithApiSockKillsOnlyTheVmsProcess() throws Exception {
-    Path sock = scratch.path("vm3.sock");
+    Path sock = run.resolve("vm3.sock");
     Process fc = fake(sock, "--stubborn");
     // An unrelated process (as a reused pid would be): refused, and it lives.
     Process sleeper = new ProcessBuilder("sleep", "1000").start();
