@@ -423,4 +423,24 @@ final class Caller implements HostOps {
   public boolean tapInUse(String name) throws HostException {
     return host.call(creds, "tapInUse", List.of(), q(name), op -> host.netLinks().tapInUse(op, name));
   }
+
+  // ---------------------------------------------------------------- process identity of jailed VMs (appended)
+
+  /** {@code stat("/proc/PID/root")} of the handle's process. */
+  @Override
+  public FileStat processRoot(org.fcproc.host.PidHandle process) throws HostException {
+    return host.call(creds, "process_root", List.of(), pidfd(process), op -> host.processRoot(op, process));
+  }
+
+  /** The handle's process's start, on the wall clock. */
+  @Override
+  public java.time.Instant processStartTime(org.fcproc.host.PidHandle process) throws HostException {
+    return host.call(creds, "process_start", List.of(), pidfd(process), op -> host.processStartTime(op, process));
+  }
+
+  /** {@code statx(fd, "", AT_EMPTY_PATH)}'s {@code stx_mtime}. */
+  @Override
+  public java.time.Instant modificationTime(Handle handle) throws HostException {
+    return host.call(creds, "mtime", List.of(at(handle, "")), fd(handle), op -> host.modificationTime(op, handle));
+  }
 }
