@@ -121,17 +121,25 @@ final class IdentityFacts {
     return t;
   }
 
+  /**
+   * {@code CLOCK_REALTIME} minus {@code CLOCK_BOOTTIME}, read between two reads of the latter (their
+   * mean is taken as the boot clock at the realtime read), so the answer moves by microseconds at
+   * most from one call to the next. Read at every call, never cached: a step of the wall clock
+   * (an NTP step after boot) must move it as it moves the times of files written since.
+   */
   private long bootOnWallClockNanos() throws HostException {
-    Pointer ts = n.buffer(32);
-    if (libc.clock_gettime(CLOCK_REALTIME, ts) != 0) {
-      throw n.fail("clock_gettime(CLOCK_REALTIME)", "");
+    Pointer ts = n.buffer(16);
+    long boot1 = clock(CLOCK_BOOTTIME, ts);
+    long real = clock(CLOCK_REALTIME, ts);
+    long boot2 = clock(CLOCK_BOOTTIME, ts);
+    return real - (boot1 + (boot2 - boot1) / 2);
+  }
+
+  private long clock(int id, Pointer ts) throws HostException {
+    if (libc.clock_gettime(id, ts) != 0) {
+      throw n.fail("clock_gettime(" + (id == CLOCK_REALTIME ? "CLOCK_REALTIME" : "CLOCK_BOOTTIME") + ")", "");
     }
-    long real = ts.getLong(0) * 1_000_000_000L + ts.getLong(8);
-    if (libc.clock_gettime(CLOCK_BOOTTIME, ts) != 0) {
-      throw n.fail("clock_gettime(CLOCK_BOOTTIME)", "");
-    }
-    long boot = ts.getLong(0) * 1_000_000_000L + ts.getLong(8);
-    return real - boot;
+    return ts.getLong(0) * 1_000_000_000L + ts.getLong(8);
   }
 
   /** ESRCH when the pidfd's process has been reaped; anything but EPERM is reported as it is. */

@@ -371,8 +371,8 @@ public interface HostOps {
    * it can be compared with a file's {@link #modificationTime}: on Linux field 22 of
    * {@code /proc/PID/stat} ({@code start_time}, clock ticks of 1/100 s after boot, on
    * {@code CLOCK_BOOTTIME}) plus the boot time on the wall clock ({@code CLOCK_REALTIME} minus
-   * {@code CLOCK_BOOTTIME}, read now); then a signal 0 through the handle confirms the process was
-   * not reaped. The tick is rounded down, so a process that started before a file was written
+   * {@code CLOCK_BOOTTIME}, read at each call, so two answers may differ by microseconds); then a
+   * signal 0 through the handle confirms the process was not reaped. The tick is rounded down, so a process that started before a file was written
    * never appears to have started after it; a step of the wall clock since the process started
    * moves the answer by that step.
    *
