@@ -32,7 +32,7 @@ import java.util.concurrent.TimeUnit;
  * <p>Run as {@code fakejail --id ID --api-sock PATH} directly it is an unjailed fake whose command
  * line names {@code PATH}.
  */
-final class JailedFirecracker {
+public final class JailedFirecracker {
   static final String C_SOURCE = """
       #define _GNU_SOURCE
       #include <errno.h>
@@ -172,7 +172,7 @@ final class JailedFirecracker {
    * Compiles the fake into {@code dir}. As root, a missing gcc or static libc fails the test (the
    * kernel tests must not skip as root): install gcc and libc6-dev.
    */
-  static JailedFirecracker compile(Path dir) throws IOException, InterruptedException {
+  public static JailedFirecracker compile(Path dir) throws IOException, InterruptedException {
     Path src = dir.resolve("fakejail.c");
     Path bin = dir.resolve("fakejail");
     Files.writeString(src, C_SOURCE, StandardCharsets.UTF_8);
@@ -195,11 +195,11 @@ final class JailedFirecracker {
   }
 
   /** A jailed fake: the jailer process, the pid of its firecracker (the host's) and its output. */
-  static final class Jailed {
-    final Process jailer;
-    final int pid;
-    final Path chroot;
-    final Path apiSock;
+  public static final class Jailed {
+    public final Process jailer;
+    public final int pid;
+    public final Path chroot;
+    public final Path apiSock;
 
     Jailed(Process jailer, int pid, Path chroot) {
       this.jailer = jailer;
@@ -214,7 +214,7 @@ final class JailedFirecracker {
    *
    * @param ignoreCtrlAltDel the guest ignores Ctrl-Alt-Del (it keeps running after the 204)
    */
-  Jailed jail(Path chroot, String id, boolean newPidNamespace, boolean ignoreCtrlAltDel) throws IOException {
+  public Jailed jail(Path chroot, String id, boolean newPidNamespace, boolean ignoreCtrlAltDel) throws IOException {
     Files.createDirectories(chroot);
     Files.copy(binary, chroot.resolve("firecracker"), StandardCopyOption.REPLACE_EXISTING);
     List<String> argv = new ArrayList<>(List.of(binary.toString(), chroot.toString(), id));
