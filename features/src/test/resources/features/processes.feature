@@ -17,7 +17,7 @@ Feature: Finding, stopping and killing a VM's firecracker
   @seed:FindPID
   Scenario: No socket and no process for it is an error
     When fcproc finds the PID for the API socket "/run/fcproc/vm1.sock"
-    Then the operation fails with "command `pgrep -n -f /run/fcproc/vm1\.sock` exited 1"
+    Then the operation fails with "command `pgrep -n -f (^| )/run/fcproc/vm1\.sock( |$)` exited 1"
 
   @seed:ResolvePID
   Scenario: The listener first, then the machine's own PID, then 0
@@ -105,6 +105,16 @@ Feature: Finding, stopping and killing a VM's firecracker
       And the firecracker serving "/run/fcproc/vm1.sock" is gone
       And the process "/usr/bin/sleep 1000 /run/fcproc/vm1.sock" is still running
 
+    Scenario: A VM serving a longer socket path is never taken for the VM of the socket asked about
+      Seed-weak: `pgrep -n -f /run/fcproc/vm1.sock` matches `/run/fcproc/vm1.sock.old` too, so the
+      seed returns the other VM. When nobody listens on the socket, fcproc asks pgrep for the path
+      between spaces and takes a process only when one of its arguments is exactly the path.
+
+      Given a firecracker serving the API socket "/run/fcproc/vm1.sock.old"
+      When fcproc finds the PID for the API socket "/run/fcproc/vm1.sock"
+      Then the operation fails with "exited 1"
+      And the firecracker serving "/run/fcproc/vm1.sock.old" is still running
+
   @P2
   Rule: The VM exits and its PID is reused by an unrelated process
     Invariant: The wait sees the VM gone, and the kill refuses: the new process keeps running.
@@ -120,6 +130,25 @@ Feature: Finding, stopping and killing a VM's firecracker
       When fcproc kills the firecracker serving "/run/fcproc/vm1.sock", checking its API socket
       Then the operation is refused because "is not the VM's process"
       And the process "/usr/bin/sleep 1000" is still running
+
+    @sim-only
+    Scenario: A jailed VM whose API socket is gone is still found, waited for and killed
+      The jailer pivots firecracker into its chroot in a mount namespace of its own: from the host
+      its executable reads /firecracker and its command line names no host path, so neither pgrep
+      nor the command line can tell it. fcproc takes the jailer's pid file and confirms its pid with
+      the kernel: the process's root directory is the chroot, it started before the pid file was
+      written, and it has --id vm1.
+
+      Given a jailed firecracker with id "vm1" in the chroot "/srv/jailer/firecracker/vm1/root"
+      And "/srv/jailer/firecracker/vm1/root/run/firecracker.socket" is removed
+      When fcproc finds the PID for the API socket "/srv/jailer/firecracker/vm1/root/run/firecracker.socket"
+      Then the PID found is that of the firecracker serving "/srv/jailer/firecracker/vm1/root/run/firecracker.socket"
+      When fcproc waits up to 500 ms for the firecracker serving "/srv/jailer/firecracker/vm1/root/run/firecracker.socket" to exit
+      Then the operation fails with "timed out waiting for VM to exit"
+      And the firecracker serving "/srv/jailer/firecracker/vm1/root/run/firecracker.socket" is still running
+      When fcproc kills the firecracker serving "/srv/jailer/firecracker/vm1/root/run/firecracker.socket", checking its API socket
+      Then the operation succeeds
+      And the firecracker serving "/srv/jailer/firecracker/vm1/root/run/firecracker.socket" is gone
 
   @P3
   Rule: The guest ignores Ctrl-Alt-Del

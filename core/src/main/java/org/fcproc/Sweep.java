@@ -43,12 +43,20 @@ import org.slf4j.LoggerFactory;
  * acted on (not once per sweep, to narrow the window):
  * <ol>
  *   <li>the process table ({@link HostOps#listProcesses()}; zombies do not count): a process
- *       whose executable is under {@code <id>/} — a jailed firecracker runs the copy in its
- *       chroot, and {@code /proc/PID/exe} shows it by its path from the host's root; a process
- *       whose command line names {@code <id>} as a path ({@code <id>} followed by {@code /} or
- *       the end of an argument, so {@code vm1} does not match {@code vm10}); a process with the
- *       arguments {@code --id <id>} or {@code --id=<id>} (the jailer, and firecracker after it):
- *       anyone may start such a process, which only keeps the VM's files — the safe direction;
+ *       whose root directory is the chroot ({@link VmIdentity#runsInChroot}: a {@code stat}
+ *       through {@code /proc/PID/root} gives the chroot directory's device and inode) — the
+ *       kernel's own record of a process the jailer pivoted into the chroot, which is how a jailed
+ *       firecracker shows from the host: its {@code /proc/PID/exe} reads {@code /firecracker} and
+ *       its command line names no host path, since it entered the chroot in a mount namespace of
+ *       its own; a process whose executable is under {@code <id>/} (a firecracker run from the
+ *       chroot's copy without the jailer); a process whose command line names {@code <id>} as a
+ *       path ({@code <id>} followed by {@code /} or the end of an argument, so {@code vm1} does
+ *       not match {@code vm10}); a process with the arguments {@code --id <id>} or
+ *       {@code --id=<id>} (the jailer, and firecracker after it): anyone may start such a
+ *       process, which only keeps the VM's files — the safe direction. A process whose root
+ *       cannot be looked at counts as alive, except when the kernel refuses root the look
+ *       (EACCES/EPERM: a process with capabilities fcproc lacks, which a jailed firecracker never
+ *       has — see {@link VmIdentity#runsInChroot});
  *   <li>a listener on any unix socket under the chroot, on the chroot's own mount (the API and
  *       vsock sockets, wherever the VM put them): each socket inode found is opened
  *       {@code O_PATH|O_NOFOLLOW} and connected to through that handle; ECONNREFUSED means
@@ -56,8 +64,9 @@ import org.slf4j.LoggerFactory;
  *       walk is bounded ({@value #MAX_SCAN_ENTRIES} entries, depth {@value #MAX_SCAN_DEPTH}):
  *       past that it cannot rule a listener out, so the VM counts as alive.
  * </ol>
- * The jailer's pid file ({@code <id>/root/firecracker.pid}) is not read: {@link HostOps} has no
- * read call, and the pid in it adds nothing to (1) — that process's executable is in the chroot.
+ * The jailer's pid file ({@code <id>/root/firecracker.pid}) is not read: it adds nothing to (1) —
+ * a live process it names that is the VM's has the chroot as its root and is found there, and a
+ * live process it names whose root is not the chroot is another process that got the pid since.
  *
  * <h2>Reclaiming</h2>
  * A VM with no evidence of life: {@link JailCleanup} of {@code <id>/root}, unchanged (a refusal
@@ -92,7 +101,8 @@ import org.slf4j.LoggerFactory;
  *   <li><b>Idempotent:</b> what was reclaimed is gone, so a second sweep finds nothing to do
  *       (refused and alive items are reported again, and changed again by nothing).
  *   <li><b>Dry run:</b> the same inspection, no change: the host calls it makes are the lookups,
- *       the mount table, the process table and the {@code connect}s (with a TAP prefix: the link
+ *       the mount table, the process table, the processes' root directories (a pidfd and a
+ *       {@code stat} each) and the {@code connect}s (with a TAP prefix: the link
  *       list, the links and their use).
  *   <li><b>Concurrency:</b> a VM being staged has no process yet and looks dead. Run the sweep
  *       when the manager starts or under the manager's own lock, never while it stages or
@@ -340,6 +350,47 @@ final class Sweep {
 
   /** The first evidence that a live process may belong to the VM, in words; empty when none. */
   private Optional<String> evidenceOfLife(Handle vm, String id, String idDir) throws FcprocException {
+    Handle root;
+    try {
+      root = host.openAt(vm, CHROOT_NAME, DIRECTORY);
+    } catch (HostException e) {
+      if (e.is(Errno.ENOENT) || e.is(Errno.ELOOP) || e.is(Errno.ENOTDIR)) {
+        root = null; // no chroot to run in or hold a socket (a symlink is refused later)
+      } else {
+        throw new FcprocException("open " + idDir + "/" + CHROOT_NAME, e);
+      }
+    }
+    try {
+      FileStat chroot;
+      try {
+        chroot = root == null ? null : host.fstat(root);
+      } catch (HostException e) {
+        throw new FcprocException("fstat " + idDir + "/" + CHROOT_NAME, e);
+      }
+      Optional<String> process = liveProcess(id, idDir, chroot);
+      if (process.isPresent() || root == null) {
+        return process;
+      }
+      int[] budget = {MAX_SCAN_ENTRIES};
+      return listener(root, idDir + "/" + CHROOT_NAME, chroot.mountId(), 0, budget);
+    } catch (HostException e) {
+      throw new FcprocException("look for sockets under " + idDir + "/" + CHROOT_NAME + ": " + e.call() + " " + e.path(), e);
+    } finally {
+      if (root != null) {
+        root.close();
+      }
+    }
+  }
+
+  /**
+   * A live process of the VM, from the process table: one whose command line names the VM's
+   * directory or has its id, one whose executable lies under it, or — what a jailed firecracker
+   * shows, whose executable reads {@code /firecracker} and whose command line names no host path —
+   * one whose root directory is the chroot ({@link VmIdentity#runsInChroot}: a {@code stat}
+   * through {@code /proc/PID/root}, compared by device and inode with {@code chroot}; null when
+   * there is no chroot). Zombies do not count.
+   */
+  private Optional<String> liveProcess(String id, String idDir, FileStat chroot) throws FcprocException {
     List<ProcessInfo> processes;
     try {
       processes = host.listProcesses();
@@ -363,22 +414,14 @@ final class Sweep {
           return Optional.of("pid " + p.pid() + "'s command line has --id " + RefusedException.quote(id));
         }
       }
-    }
-    Handle root;
-    try {
-      root = host.openAt(vm, CHROOT_NAME, DIRECTORY);
-    } catch (HostException e) {
-      if (e.is(Errno.ENOENT) || e.is(Errno.ELOOP) || e.is(Errno.ENOTDIR)) {
-        return Optional.empty(); // no chroot to hold a socket (a symlink is refused later)
+      if (chroot != null) {
+        Optional<String> jailed = VmIdentity.runsInChroot(host, p.pid(), chroot);
+        if (jailed.isPresent()) {
+          return jailed;
+        }
       }
-      throw new FcprocException("open " + idDir + "/" + CHROOT_NAME, e);
     }
-    try (root) {
-      int[] budget = {MAX_SCAN_ENTRIES};
-      return listener(root, idDir + "/" + CHROOT_NAME, host.fstat(root).mountId(), 0, budget);
-    } catch (HostException e) {
-      throw new FcprocException("look for sockets under " + idDir + "/" + CHROOT_NAME + ": " + e.call() + " " + e.path(), e);
-    }
+    return Optional.empty();
   }
 
   /** Whether {@code text} names {@code dir} or a path under it: {@code dir} followed by

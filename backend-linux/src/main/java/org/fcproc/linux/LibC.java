@@ -170,4 +170,10 @@ public interface LibC {
   @SaveError
   @Variadic(fixedCount = 2)
   int ioctl(int fd, long request, long arg);
+
+  // ---- clocks (IdentityFacts); appended for the identity of jailed VMs
+
+  /** {@code clock_gettime(clockid, struct timespec *)}: CLOCK_REALTIME (0), CLOCK_BOOTTIME (7). */
+  @SaveError
+  int clock_gettime(int clockId, Pointer timespec);
 }

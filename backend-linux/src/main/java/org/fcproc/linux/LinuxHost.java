@@ -1264,4 +1264,28 @@ public final class LinuxHost implements HostOps {
     }
     return false;
   }
+
+  // ================================================================ process identity of jailed VMs (appended)
+
+  /** {@link HostOps#processRoot}: {@code statx("/proc/PID/root")}, then the pidfd's confirmation ({@link IdentityFacts}). */
+  @Override
+  public FileStat processRoot(org.fcproc.host.PidHandle process) throws HostException {
+    return identity().processRoot(pidfd(process, "statx"), process.pid());
+  }
+
+  /** {@link HostOps#processStartTime}: {@code /proc/PID/stat}'s start plus the boot time on the wall clock. */
+  @Override
+  public java.time.Instant processStartTime(org.fcproc.host.PidHandle process) throws HostException {
+    return identity().processStartTime(pidfd(process, "read"), process.pid());
+  }
+
+  /** {@link HostOps#modificationTime}: {@code statx(fd, "", AT_EMPTY_PATH)}'s {@code stx_mtime}. */
+  @Override
+  public java.time.Instant modificationTime(Handle handle) throws HostException {
+    return identity().modificationTime(fd(handle, "statx"), handle.path());
+  }
+
+  private IdentityFacts identity() {
+    return new IdentityFacts(n);
+  }
 }

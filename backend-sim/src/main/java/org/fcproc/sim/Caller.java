@@ -440,4 +440,24 @@ final class Caller implements HostOps {
     return host.call(creds, "openAs", List.of(path), who + ", " + q(path) + ", " + how,
         op -> vfs().open(new Op(op.call(), op.path(), host.accessFor(as)), path, how));
   }
+
+  // ---------------------------------------------------------------- process identity of jailed VMs (appended)
+
+  /** {@code stat("/proc/PID/root")} of the handle's process. */
+  @Override
+  public FileStat processRoot(org.fcproc.host.PidHandle process) throws HostException {
+    return host.call(creds, "process_root", List.of(), pidfd(process), op -> host.processRoot(op, process));
+  }
+
+  /** The handle's process's start, on the wall clock. */
+  @Override
+  public java.time.Instant processStartTime(org.fcproc.host.PidHandle process) throws HostException {
+    return host.call(creds, "process_start", List.of(), pidfd(process), op -> host.processStartTime(op, process));
+  }
+
+  /** {@code statx(fd, "", AT_EMPTY_PATH)}'s {@code stx_mtime}. */
+  @Override
+  public java.time.Instant modificationTime(Handle handle) throws HostException {
+    return host.call(creds, "mtime", List.of(at(handle, "")), fd(handle), op -> host.modificationTime(op, handle));
+  }
 }

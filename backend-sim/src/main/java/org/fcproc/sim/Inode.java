@@ -27,6 +27,9 @@ final class Inode {
   final String linkTarget;
   final TreeMap<String, Inode> entries;
   Inode parent;
+  /** {@code st_mtime}, nanoseconds since the epoch on the host's wall clock: set when the inode is
+   *  made and when a regular file's bytes are written (the only changes fcproc looks at). */
+  long mtime;
   /** The fake Firecracker listening on this socket inode, or null. */
   ApiServer listener;
   /** Open handles on this inode: its bytes survive the last unlink while one remains. */

@@ -855,6 +855,7 @@ public final class SimHost implements HostOps {
         p.dir().inode().attach(p.name(), f);
       }
       vfs.contents.write(f, content);
+      f.mtime = wallClockNanos();
       f.mode = mode & 07777;
       f.uid = uid;
       f.gid = gid;
@@ -1231,25 +1232,78 @@ public final class SimHost implements HostOps {
    * @return the pid
    */
   public int spawnFirecracker(String apiSocketPath, GuestBehaviour behaviour, int uid, int gid) {
-    return fixture("spawnFirecracker", apiSocketPath, fixtureOp -> {
-      Credentials fc = new Credentials(uid, gid, uid);
-      Op op = new Op("bind", apiSocketPath, accessFor(fc));
-      Location root = vfs.absolute(op, apiSocketPath);
-      Namei.Parent p = vfs.namei.parent(op, vfs.namei.begin(op, root), root, apiSocketPath);
-      if (p.child() != null) {
-        throw op.fail(Errno.EEXIST, "address in use");
+    return fixture("spawnFirecracker", apiSocketPath, fixtureOp -> startFirecracker(apiSocketPath,
+        List.of("/usr/bin/firecracker", "--api-sock", apiSocketPath), "/usr/bin/firecracker", null, behaviour, uid, gid).pid);
+  }
+
+  /** The API socket a jailed firecracker binds, as its command line names it inside the chroot. */
+  public static final String JAILED_API_SOCKET = "/run/firecracker.socket";
+
+  /**
+   * Starts a firecracker the way Firecracker's jailer leaves it, and as the host then sees it: the
+   * jailer made its own mount namespace, bound {@code chrootRoot} on itself, pivoted into it and
+   * exec'd {@code /firecracker --id ID --api-sock /run/firecracker.socket} as {@code uid:gid}; so
+   * {@code /proc/PID/exe} reads {@code /firecracker}, the command line names no host path, and the
+   * process's root ({@link #processRoot}) is the chroot directory. It listens on
+   * {@code <chrootRoot>/run/firecracker.socket} (the {@code run} directory is made as
+   * {@code uid:gid} 0755 when missing), and the jailer wrote its pid to
+   * {@code <chrootRoot>/firecracker.pid} (root's, 0644) just after it started.
+   *
+   * @return the pid, as the host sees it
+   */
+  public int spawnJailedFirecracker(String chrootRoot, String id, GuestBehaviour behaviour, int uid, int gid) {
+    String run = chrootRoot + "/run";
+    if (inspect(run).isEmpty()) {
+      mkdirs(run, 0755, uid, gid);
+    }
+    int pid = fixture("spawnJailedFirecracker", chrootRoot, fixtureOp -> {
+      Location root = fixtureResolve(fixtureOp, chrootRoot, false);
+      if (!root.inode().isDir()) {
+        throw fixtureOp.fail(Errno.ENOTDIR, "the chroot is not a directory");
       }
-      checkWritable(op, p.dir());
-      op.access().modify(op, p.dir().inode());
-      SimProcess proc = processes.spawn(List.of("/usr/bin/firecracker", "--api-sock", apiSocketPath),
-          "/usr/bin/firecracker", clock.ticks(), uid, gid);
-      Inode sock = p.dir().inode().sb.newInode(FileType.SOCKET, 0755 & ~vfs.umask(), uid, gid, DeviceNumber.NONE, null);
-      p.dir().inode().attach(p.name(), sock);
-      ApiServer server = new ApiServer(this, proc, behaviour, sock);
-      sock.listener = server;
-      proc.ignoresSigterm = behaviour == GuestBehaviour.IGNORES_CTRL_ALT_DEL;
-      proc.onExit.add(server::shutdown);
-      servers.put(proc.pid, server);
+      return startFirecracker(chrootRoot + JAILED_API_SOCKET,
+          List.of("/firecracker", "--id", id, "--api-sock", JAILED_API_SOCKET), "/firecracker", root, behaviour, uid, gid).pid;
+    });
+    writeFile(chrootRoot + "/firecracker.pid", (pid + "\n").getBytes(StandardCharsets.US_ASCII), 0644, 0, 0);
+    return pid;
+  }
+
+  /** A firecracker process bound and listening on {@code socketPath} (a host path), as {@code uid:gid}. */
+  private SimProcess startFirecracker(String socketPath, List<String> argv, String executable, Location root,
+      GuestBehaviour behaviour, int uid, int gid) throws HostException {
+    Credentials fc = new Credentials(uid, gid, uid);
+    Op op = new Op("bind", socketPath, accessFor(fc));
+    Location start = vfs.absolute(op, socketPath);
+    Namei.Parent p = vfs.namei.parent(op, vfs.namei.begin(op, start), start, socketPath);
+    if (p.child() != null) {
+      throw op.fail(Errno.EEXIST, "address in use");
+    }
+    checkWritable(op, p.dir());
+    op.access().modify(op, p.dir().inode());
+    SimProcess proc = processes.spawn(argv, executable, clock.ticks(), uid, gid);
+    proc.root = root;
+    Inode sock = p.dir().inode().sb.newInode(FileType.SOCKET, 0755 & ~vfs.umask(), uid, gid, DeviceNumber.NONE, null);
+    p.dir().inode().attach(p.name(), sock);
+    ApiServer server = new ApiServer(this, proc, behaviour, sock);
+    sock.listener = server;
+    proc.ignoresSigterm = behaviour == GuestBehaviour.IGNORES_CTRL_ALT_DEL;
+    proc.onExit.add(server::shutdown);
+    servers.put(proc.pid, server);
+    return proc;
+  }
+
+  /**
+   * Starts a root process whose root directory is {@code rootDir} (as {@code chroot(2)} or the
+   * jailer's {@code pivot_root} leaves it); returns its pid.
+   */
+  public int spawnIn(String rootDir, List<String> argv, String executable, int uid, int gid) {
+    return fixture("spawnIn", rootDir, op -> {
+      Location root = fixtureResolve(op, rootDir, false);
+      if (!root.inode().isDir()) {
+        throw op.fail(Errno.ENOTDIR, "not a directory");
+      }
+      SimProcess proc = processes.spawn(argv, executable, clock.ticks(), uid, gid);
+      proc.root = root;
       return proc.pid;
     });
   }
@@ -1266,6 +1320,14 @@ public final class SimHost implements HostOps {
     } finally {
       lock.unlock();
     }
+  }
+
+  /** {@code touch -d}: sets the modification time of the inode at {@code path} (not followed). */
+  public void setModificationTime(String path, java.time.Instant when) {
+    fixture("setModificationTime", path, op -> {
+      fixtureResolve(op, path, false).inode().mtime = when.getEpochSecond() * 1_000_000_000L + when.getNano();
+      return null;
+    });
   }
 
   /** The requests a fake Firecracker received, {@code METHOD PATH BODY} each, oldest first. */
@@ -1474,5 +1536,63 @@ public final class SimHost implements HostOps {
   @Override
   public boolean tapInUse(String name) throws HostException {
     return self.tapInUse(name);
+  }
+
+  // ================================================================ process identity of jailed VMs (appended)
+
+  /** Where the simulated host's wall clock stood at boot (virtual time 0): 2024-01-01T00:00:00Z. */
+  static final long BOOT_WALL_CLOCK_NANOS = 1_704_067_200L * 1_000_000_000L;
+
+  /** The wall clock ({@code CLOCK_REALTIME}), nanoseconds since the epoch: boot plus virtual time. */
+  long wallClockNanos() {
+    return BOOT_WALL_CLOCK_NANOS + clock.nanoTime();
+  }
+
+  static java.time.Instant instant(long epochNanos) {
+    return java.time.Instant.ofEpochSecond(Math.floorDiv(epochNanos, 1_000_000_000L), Math.floorMod(epochNanos, 1_000_000_000L));
+  }
+
+  @Override
+  public FileStat processRoot(org.fcproc.host.PidHandle process) throws HostException {
+    return self.processRoot(process);
+  }
+
+  @Override
+  public java.time.Instant processStartTime(org.fcproc.host.PidHandle process) throws HostException {
+    return self.processStartTime(process);
+  }
+
+  @Override
+  public java.time.Instant modificationTime(Handle handle) throws HostException {
+    return self.modificationTime(handle);
+  }
+
+  /**
+   * {@code stat("/proc/PID/root")}: ESRCH once the process has exited (the simulator reaps at
+   * once), EACCES for a caller that is neither root nor the process's uid (ptrace's access check);
+   * otherwise the process's root directory as {@code stat} shows it.
+   */
+  FileStat processRoot(Op op, org.fcproc.host.PidHandle h) throws HostException {
+    SimProcess p = pidHandle(op, h).process;
+    if (!p.alive) {
+      throw op.fail(Errno.ESRCH, "the process has exited");
+    }
+    if (!op.access().privileged() && op.access().uid() != p.uid) {
+      throw op.fail(Errno.EACCES, "process of another user (ptrace access check)");
+    }
+    return vfs.stat(p.root == null ? vfs.mounts.nsRoot() : p.root);
+  }
+
+  /** Boot on the wall clock plus the process's start ticks: ESRCH once it has exited. */
+  java.time.Instant processStartTime(Op op, org.fcproc.host.PidHandle h) throws HostException {
+    SimProcess p = pidHandle(op, h).process;
+    if (!p.alive) {
+      throw op.fail(Errno.ESRCH, "the process has exited");
+    }
+    return instant(BOOT_WALL_CLOCK_NANOS + p.startTime * VirtualClock.NANOS_PER_TICK);
+  }
+
+  java.time.Instant modificationTime(Op op, Handle handle) throws HostException {
+    return instant(vfs.handle(op, handle).inode().mtime);
   }
 }

@@ -18,6 +18,12 @@ final class SimProcess {
   /** A SIGTERM handler that does nothing, as a stubborn guest's firecracker has. */
   boolean ignoresSigterm;
   boolean alive = true;
+  /**
+   * Its root directory ({@code /proc/PID/root}), where the host sees it; null for the host's own
+   * root. A jailed process's is its chroot: the jailer bound the chroot on itself in its own mount
+   * namespace and pivoted into it, and the host sees the chroot directory's inode through the link.
+   */
+  Location root;
   final List<Runnable> onExit = new ArrayList<>();
 
   SimProcess(int pid, List<String> argv, String executable, long startTime, int uid, int gid) {

@@ -37,7 +37,7 @@ final class Vfs {
   Vfs(SimHost host, int umask) {
     this.host = host;
     this.umask = umask;
-    Superblock rootSb = Superblock.create(new DeviceNumber(8, 1), "ext4", "/dev/sda1", 0755, 0, 0);
+    Superblock rootSb = Superblock.create(new DeviceNumber(8, 1), "ext4", "/dev/sda1", 0755, 0, 0, host::wallClockNanos);
     mounts.createRoot(rootSb);
   }
 
@@ -604,6 +604,7 @@ final class Vfs {
     long n;
     if (t.inode().type == FileType.REGULAR) {
       n = contents.copy(f.inode(), f.position, t.inode(), t.position);
+      t.inode().mtime = host.wallClockNanos();
     } else {
       n = Math.max(0, contents.size(f.inode()) - f.position);
     }
@@ -640,7 +641,7 @@ final class Vfs {
         throw op.fail(Errno.EINVAL, "bad mount option " + opt);
       }
     }
-    Superblock sb = Superblock.create(new DeviceNumber(0, nextAnonMinor++), fstype, source, mode, uid, gid);
+    Superblock sb = Superblock.create(new DeviceNumber(0, nextAnonMinor++), fstype, source, mode, uid, gid, host::wallClockNanos);
     Mount m = mounts.register(sb, sb.root(), fstype, source, flags);
     mounts.graft(m, loc.mount(), loc.inode());
   }

@@ -177,10 +177,11 @@ class SureKillTest {
   }
 
   @Test
-  void thePidFilesProcessRunningFromTheChrootIsUsedWhenTheSocketDoesNotAnswer() throws Exception {
+  void thePidFilesProcessRunningInTheChrootIsUsedWhenTheSocketDoesNotAnswer() throws Exception {
     chroot();
-    int jailed = host.spawn(List.of("/firecracker", "--api-sock", "/run/firecracker.socket"), ROOT + "/firecracker", 123, 100);
-    pidFile(jailed);
+    // As the host sees a jailed firecracker: executable /firecracker, its root the chroot.
+    int jailed = host.spawnJailedFirecracker(ROOT, "vm1", GuestBehaviour.OBEYS_CTRL_ALT_DEL, 123, 100);
+    host.remove(JSOCK);
     assertThat(fcproc.findPidInChroot(ROOT, JSOCK)).isEqualTo(jailed);
   }
 

@@ -368,4 +368,58 @@ public interface HostOps {
    * by an open as root.
    */
   Handle openAs(FsIdentity who, String path, OpenHow how) throws HostException;
+
+  // ---------------------------------------------------------------- process identity of jailed VMs (appended)
+  //
+  // What the kernel shows the host of a process that entered a jail the way Firecracker's jailer
+  // does (its own mount namespace, pivot_root into <base>/<exec>/<id>/root, exec /<exec>): its
+  // /proc/PID/exe and command line name only paths inside the jail, so a VM is recognised by its
+  // root directory and by its start time, compared with the jailer's pid file. See
+  // org.fcproc.VmIdentity.
+
+  /**
+   * The root directory of the handle's process, as the kernel shows it to the caller: on Linux
+   * {@code statx("/proc/PID/root")}, following the magic link (proc(5)), once {@code /proc} is
+   * known to be procfs; then a signal 0 through the handle confirms that the process was not
+   * reaped meanwhile, so the pid still was its own.
+   *
+   * <p>The magic link lands on the process's own root — a dentry in the process's mount
+   * namespace — whatever the caller's namespace is: for a process that made its own mount
+   * namespace, bound its chroot on itself and {@code pivot_root}-ed into it (the jailer), the
+   * {@code dev}/{@code ino} are those of the chroot directory as the host sees it at its path,
+   * while {@code readlink} of the same link says only {@code /} (checked on Linux 6.x). The
+   * {@code mountId} is that of a mount of the process's namespace: compare {@code dev} and
+   * {@code ino} ({@link FileStat#sameInode}), never the mount id.
+   *
+   * @throws HostException ESRCH once the process has been reaped; ENOENT for a zombie (it has no
+   *     root any more); EACCES when the caller may not look at the process (the ptrace access
+   *     check, {@code PTRACE_MODE_READ_FSCREDS}: root may); EBADF for a closed handle
+   */
+  FileStat processRoot(PidHandle process) throws HostException;
+
+  /**
+   * When the handle's process started, on the host's wall clock ({@code CLOCK_REALTIME}), so that
+   * it can be compared with a file's {@link #modificationTime}: on Linux field 22 of
+   * {@code /proc/PID/stat} ({@code start_time}, clock ticks of 1/100 s after boot, on
+   * {@code CLOCK_BOOTTIME}) plus the boot time on the wall clock ({@code CLOCK_REALTIME} minus
+   * {@code CLOCK_BOOTTIME}, read at each call, so two answers may differ by microseconds); then a
+   * signal 0 through the handle confirms the process was not reaped. The tick is rounded down, so a process that started before a file was written
+   * never appears to have started after it; a step of the wall clock since the process started
+   * moves the answer by that step.
+   *
+   * @throws HostException ESRCH once the process has been reaped; EBADF for a closed handle
+   */
+  java.time.Instant processStartTime(PidHandle process) throws HostException;
+
+  /**
+   * The last modification time of the handle's own inode ({@code statx}'s {@code stx_mtime},
+   * {@code AT_EMPTY_PATH}): the wall clock when its data last changed — for a file written once,
+   * when it was written. Any handle will do, {@code O_PATH} ones included. Linux stamps it from the
+   * coarse clock ({@code current_time()}), which lags the wall clock by up to a jiffy (at most
+   * 10 ms): a file written just after a process started may carry a time a little before the
+   * start {@link #processStartTime} gives.
+   *
+   * @throws HostException EBADF for a closed handle
+   */
+  java.time.Instant modificationTime(Handle handle) throws HostException;
 }

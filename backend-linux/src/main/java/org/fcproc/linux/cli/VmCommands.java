@@ -6,6 +6,7 @@ import org.fcproc.CommandFailedException;
 import org.fcproc.ExitTimeoutException;
 import org.fcproc.Fcproc;
 import org.fcproc.FcprocException;
+import org.fcproc.ProcessNotFoundException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -23,10 +24,13 @@ final class VmCommands {
     @Command(name = "pid", mixinStandardHelpOptions = true, footer = FcprocCommand.EXIT_CODES,
         description = {
           "Seed: FindPID / ResolvePID. The process listening on the API socket (the kernel's "
-              + "SO_PEERCRED); only when the socket cannot be connected, the newest process whose "
-              + "command line contains the API socket path (pgrep -n -f, the path matched "
-              + "literally). With --chroot, the jailer's pid file is a second witness. Exits 1 "
-              + "when there is none."
+              + "SO_PEERCRED). Only when the socket cannot be connected: for a socket inside a "
+              + "jailer chroot (<base>/<exec>/<id>/root/...) the jailer's pid file <chroot>/<exec>.pid, "
+              + "its process confirmed by the kernel (its root directory is the chroot, it started "
+              + "before the pid file was written, its command line has --id <id>); else the newest "
+              + "process with the API socket path as a whole argument of its command line (pgrep -n "
+              + "-f, checked). With --chroot, the pid file is read first as a second witness. Exits 1 "
+              + "when there is none, 3 when the pid file's process is not confirmed."
         })
     static final class Pid implements Action {
       @Option(names = "--api-sock", required = true, paramLabel = "PATH", description = "The VM's API socket.")
@@ -82,9 +86,12 @@ final class VmCommands {
 
     @Command(name = "wait", mixinStandardHelpOptions = true, footer = FcprocCommand.EXIT_CODES,
         description = {
-          "Seed: WaitForExit. Poll every 100 ms until the process is gone (a pid now "
-              + "running a command line without the API socket counts as gone). At the timeout: "
-              + "exit 1."
+          "Seed: WaitForExit. A pidfd is opened on the pid and the process is checked once to "
+              + "be the VM's (as vm kill --api-sock checks it, a jailed VM included); a pid that is "
+              + "positively another process's (another process listens on the socket; or the socket "
+              + "is silent and the process neither runs in the VM's jailer chroot nor names the "
+              + "socket) counts as exited at once. Then poll every 100 ms until the process has "
+              + "exited. At the timeout: exit 1."
         })
     static final class Wait implements Action {
       @Option(names = "--pid", required = true, paramLabel = "N", description = "The VM's firecracker pid.")
@@ -109,8 +116,11 @@ final class VmCommands {
         "Seed: Kill. SIGKILL the pid.",
         "With --api-sock (the safe form): a pidfd is opened on the pid, the process is confirmed "
             + "to be the VM's (it listens on the API socket, SO_PEERCRED; or, when the socket no "
-            + "longer answers, its command line names it), and only then SIGKILL is sent through "
-            + "the pidfd: a pid reused by another process is never signalled (exit 3, refused). "
+            + "longer answers: for a socket inside a jailer chroot, its root directory is the "
+            + "chroot, the jailer's pid file names it, it started before that file was written and "
+            + "its command line has --id <id>; otherwise its command line has the socket path as "
+            + "an argument), and only then SIGKILL is sent through the pidfd: a pid reused by "
+            + "another process, or one that cannot be confirmed, is never signalled (exit 3). "
             + "Without --api-sock: the seed's kill of whatever has the pid now."
       })
     static final class Kill implements Action {
@@ -211,18 +221,14 @@ final class VmCommands {
   }
 
   /**
-   * Core's {@code findPid} (bad input → exit 2), with pgrep's "no match" (exit status 1) made a
-   * plain "no process found" (exit 1).
+   * Core's {@code findPid} (bad input → exit 2), with "no process" — pgrep's "no match" (exit
+   * status 1), or core's {@link ProcessNotFoundException} — made a plain "not found" (exit 1).
    */
   static int findPid(Fcproc fc, String apiSock) throws FcprocException, CliException {
     try {
       return fc.findPid(apiSock);
-    } catch (CommandFailedException e) {
-      if (e.result().exitCode() == 1 && e.result().stdout().isBlank()) {
-        throw new CliException(ExitCodes.FAILED, "not-found",
-            "no process found whose command line contains " + quote(apiSock) + " (pgrep -n -f)");
-      }
-      throw e;
+    } catch (CommandFailedException | ProcessNotFoundException e) {
+      throw notFound(e, apiSock);
     }
   }
 
@@ -231,13 +237,21 @@ final class VmCommands {
       throws FcprocException, CliException {
     try {
       return fc.findPidInChroot(chroot, execFileName, apiSock);
-    } catch (CommandFailedException e) {
-      if (e.result().exitCode() == 1 && e.result().stdout().isBlank()) {
-        throw new CliException(ExitCodes.FAILED, "not-found",
-            "no process found whose command line contains " + quote(apiSock) + " (pgrep -n -f)");
-      }
-      throw e;
+    } catch (CommandFailedException | ProcessNotFoundException e) {
+      throw notFound(e, apiSock);
     }
+  }
+
+  private static FcprocException notFound(FcprocException e, String apiSock) throws CliException {
+    if (e instanceof ProcessNotFoundException) {
+      throw new CliException(ExitCodes.FAILED, "not-found", e.getMessage());
+    }
+    CommandFailedException c = (CommandFailedException) e;
+    if (c.result().exitCode() == 1 && c.result().stdout().isBlank()) {
+      throw new CliException(ExitCodes.FAILED, "not-found", "no process found with " + quote(apiSock)
+          + " as an argument of its command line (pgrep -n -f), and nobody listens on it");
+    }
+    return e;
   }
 
   static String quote(String s) {

@@ -250,4 +250,43 @@ class CliVmIT {
     java.nio.file.Files.createSymbolicLink(root.resolve("firecracker.pid"), Path.of("/proc/self/stat"));
     Jar.run("vm", "pid", "--chroot", root.toString(), "--api-sock", sock.toString()).expect(3);
   }
+
+  /**
+   * The issue's four commands against a firecracker jailed as the jailer does it
+   * ({@link org.fcproc.linux.jail.JailedFirecracker}: from the host its executable is
+   * {@code /firecracker} and its command line names no host path).
+   */
+  @Test
+  void theVmCommandsKnowAJailedVm() throws Exception {
+    org.fcproc.linux.jail.JailedFirecracker fake = org.fcproc.linux.jail.JailedFirecracker.compile(scratch.dir);
+    Path chroot = scratch.path("srv/jailer/firecracker/vm1/root");
+    org.fcproc.linux.jail.JailedFirecracker.Jailed vm = fake.jail(chroot, "vm1", false, false);
+    started.add(vm.jailer); // without a new pid namespace the jailer process is the firecracker
+    String pid = Integer.toString(vm.pid);
+    String sock = vm.apiSock.toString();
+    Jar.Run waited = Jar.run("vm", "wait", "--pid", pid, "--api-sock", sock, "--timeout", "300ms", "--json").expect(1);
+    assertThat(waited.error()).as("the wait does not answer exited while the VM runs").containsEntry("kind", "exit-timeout");
+
+    java.nio.file.Files.delete(vm.apiSock); // nobody can be asked: the pid file, confirmed by the kernel
+    assertThat(Jar.run("vm", "pid", "--chroot", chroot.toString(), "--api-sock", sock, "--json").expect(0).json())
+        .containsEntry("pid", (long) vm.pid);
+    assertThat(Jar.run("vm", "pid", "--api-sock", sock, "--json").expect(0).json()).containsEntry("pid", (long) vm.pid);
+    Jar.run("vm", "wait", "--pid", pid, "--api-sock", sock, "--timeout", "300ms").expect(1);
+
+    Jar.Run killed = Jar.run("vm", "kill", "--pid", pid, "--api-sock", sock, "--json").expect(0);
+    assertThat(killed.json()).containsEntry("checked", true);
+    assertThat(awaitGone(vm.pid)).isTrue();
+    Jar.run("vm", "wait", "--pid", pid, "--api-sock", sock, "--timeout", "5s").expect(0);
+  }
+
+  private static boolean awaitGone(int pid) throws InterruptedException, IOException {
+    for (int i = 0; i < 200; i++) {
+      Path stat = Path.of("/proc/" + pid + "/stat");
+      if (!java.nio.file.Files.exists(stat) || java.nio.file.Files.readString(stat).matches("^\\d+ \\(.*\\) Z .*\\s*")) {
+        return true;
+      }
+      Thread.sleep(50);
+    }
+    return false;
+  }
 }

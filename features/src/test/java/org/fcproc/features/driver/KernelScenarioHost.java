@@ -459,6 +459,13 @@ public final class KernelScenarioHost implements ScenarioHost {
   }
 
   @Override
+  public int jailedFirecracker(String chrootRoot, String id) {
+    throw new UnsupportedOperationException("a jailed firecracker needs a static binary in the chroot, which the kernel "
+        + "scenario root does not build (backend-linux's JailedIdentityKernelTest jails one on the kernel); tag the "
+        + "scenario @sim-only");
+  }
+
+  @Override
   public int startProcess(List<String> argv, Owner owner) {
     throw new UnsupportedOperationException(
         "starting an arbitrary command line as another uid needs the simulator (the scenario is @sim-only)");

@@ -379,4 +379,24 @@ final class RecordingHostOps implements HostOps {
     enter("tapInUse");
     return host.tapInUse(name);
   }
+
+  // ---------------------------------------------------------------- process identity of jailed VMs
+
+  @Override
+  public FileStat processRoot(PidHandle process) throws HostException {
+    enter("processRoot");
+    return host.processRoot(process);
+  }
+
+  @Override
+  public java.time.Instant processStartTime(PidHandle process) throws HostException {
+    enter("processStartTime");
+    return host.processStartTime(process);
+  }
+
+  @Override
+  public java.time.Instant modificationTime(Handle handle) throws HostException {
+    enter("modificationTime");
+    return host.modificationTime(handle);
+  }
 }

@@ -59,6 +59,14 @@ public interface ScenarioHost {
    */
   int firecrackerOnAarch64(String apiSock);
 
+  /**
+   * Starts a fake firecracker jailed in {@code chrootRoot} as Firecracker's jailer leaves it (own
+   * mount namespace, pivoted into the chroot, {@code /firecracker --id ID --api-sock
+   * /run/firecracker.socket}, its pid in {@code <chroot>/firecracker.pid}), serving
+   * {@code <chrootRoot>/run/firecracker.socket}; returns its pid as the host sees it.
+   */
+  int jailedFirecracker(String chrootRoot, String id);
+
   /** Starts a process with that command line as {@code owner}; returns its pid. */
   int startProcess(List<String> argv, Owner owner);
 

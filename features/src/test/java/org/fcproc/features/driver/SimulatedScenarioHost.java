@@ -157,6 +157,12 @@ public final class SimulatedScenarioHost implements ScenarioHost {
   }
 
   @Override
+  public int jailedFirecracker(String chrootRoot, String id) {
+    sim.mkdirs(chrootRoot);
+    return sim.spawnJailedFirecracker(chrootRoot, id, GuestBehaviour.OBEYS_CTRL_ALT_DEL, 0, 0);
+  }
+
+  @Override
   public int startProcess(List<String> argv, Owner owner) {
     return sim.spawn(argv, argv.get(0), owner.uid(), owner.gid());
   }

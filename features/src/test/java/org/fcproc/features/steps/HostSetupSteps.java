@@ -122,6 +122,11 @@ public final class HostSetupSteps {
     world.arrange(h -> h.propagation(path, Propagation.PRIVATE));
   }
 
+  @Given("{path} is removed")
+  public void removed(String path) {
+    world.arrange(h -> h.remove(path));
+  }
+
   @Given("{path} is replaced by a symlink to {path}")
   public void replacedBySymlink(String path, String target) {
     world.arrange(h -> h.remove(path));

@@ -47,6 +47,16 @@ public final class ProcessSteps {
     });
   }
 
+  @Given("a jailed firecracker with id {string} in the chroot {path}")
+  public void jailedFirecracker(String id, String chrootRoot) {
+    world.arrange(h -> {
+      int pid = h.jailedFirecracker(chrootRoot, id);
+      if (h == world.host) {
+        world.firecrackers.put(chrootRoot + "/run/firecracker.socket", pid);
+      }
+    });
+  }
+
   @Given("a process {string} started by uid {int}")
   public void process(String commandLine, int uid) {
     world.arrange(h -> h.startProcess(Arrays.asList(commandLine.split(" ")), new Owner(uid, uid)));
