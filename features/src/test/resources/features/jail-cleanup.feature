@@ -23,10 +23,18 @@ Feature: Cleaning up the jailer chroot
       | /srv/jail//firecracker/vm1/root   | empty, '.' or '..' component |
 
   @input
-  Scenario: Cleaning up / is refused
-    When fcproc cleans up the jailer chroot "/"
-    Then the operation is refused because "it is the root directory"
+  Scenario Outline: Only a jailer chroot is cleaned up: anything else is invalid input
+    Given a directory "/home/victim/.ssh" owned by 1001:1001 with mode 0700
+    When fcproc cleans up the jailer chroot "<path>"
+    Then the input is rejected with "is not a jailer chroot"
     And the host is unchanged
+
+    Examples:
+      | path                        |
+      | /                           |
+      | /home/victim                |
+      | /home/victim/.ssh           |
+      | /srv/jail/firecracker/vm1   |
 
   @C1
   Rule: The chroot root is a symlink

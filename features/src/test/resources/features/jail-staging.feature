@@ -50,7 +50,10 @@ Feature: Staging the jailer chroot
 
     Examples:
       | chroot                         | kernel                         | name       | message                          |
-      | /fc/vm1/root                   | /var/lib/fcproc/images/vmlinux | vmlinux    | under a jail base other than /   |
+      | /fc/vm1/root                   | /var/lib/fcproc/images/vmlinux | vmlinux    | is not a jailer chroot           |
+      | /srv/jail/firecracker/vm_1/root | /var/lib/fcproc/images/vmlinux | vmlinux   | the jailer's rule                |
+      | /srv/jail/other/vm1/root       | /var/lib/fcproc/images/vmlinux | vmlinux    | the jailer names the directory after the binary |
+      | /srv/jail/firecracker/vm1/root | /var/lib/fcproc/images/vmlinux | run        | is reserved                      |
       | srv/jail/firecracker/vm1/root  | /var/lib/fcproc/images/vmlinux | vmlinux    | is not absolute                  |
       | /srv/jail/firecracker/vm1/root | /var/lib/fcproc/images/vmlinux | ../vmlinux | contains '/'                     |
       | /srv/jail/firecracker/vm1/root | /var/lib/fcproc/images/vmlinux | usr        | is reserved                      |
@@ -242,11 +245,13 @@ Feature: Staging the jailer chroot
     Invariant: Staged and cleaned up like any other chroot, with no mount left behind.
 
     Scenario: A chroot path with a space and a newline is staged and cleaned up
-      When fcproc stages the jailer chroot "/srv/jail/firecracker/vm 1\nx/root" for 1000:1000 with:
+      The jailer's id may hold neither, but the jail base may: mountinfo escapes them.
+
+      When fcproc stages the jailer chroot "/srv/jail 1\nx/firecracker/vm1/root" for 1000:1000 with:
         | kernel | /var/lib/fcproc/images/vmlinux | vmlinux |
       Then the operation succeeds
-      And "/srv/jail/firecracker/vm 1\nx/root/usr/lib" is a read-only mount of "/usr/lib"
-      When fcproc cleans up the jailer chroot "/srv/jail/firecracker/vm 1\nx/root"
+      And "/srv/jail 1\nx/firecracker/vm1/root/usr/lib" is a read-only mount of "/usr/lib"
+      When fcproc cleans up the jailer chroot "/srv/jail 1\nx/firecracker/vm1/root"
       Then the operation succeeds
-      And nothing is mounted at or under "/srv/jail/firecracker/vm 1\nx/root"
-      And "/srv/jail/firecracker/vm 1\nx/root" does not exist
+      And nothing is mounted at or under "/srv/jail 1\nx/firecracker/vm1/root"
+      And "/srv/jail 1\nx/firecracker/vm1/root" does not exist
