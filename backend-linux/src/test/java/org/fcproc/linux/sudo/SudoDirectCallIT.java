@@ -6,14 +6,8 @@ import static org.fcproc.linux.sudo.SudoSandbox.OTHER;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -25,38 +19,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * without reading or echoing the file, and an ordinary subcommand is judged by the policy exactly
  * as when fcproc's command line sends it, with one audit line.
  */
-@ExtendWith(Tally.class)
-class SudoDirectCallIT {
-  private static SudoSandbox sandbox;
-  private Caller dev;
-  private final List<Process> started = new ArrayList<>();
-
-  @BeforeAll
-  static void build() throws Exception {
-    sandbox = SudoSandbox.open();
-  }
-
-  @AfterAll
-  static void tearDown() throws Exception {
-    if (sandbox != null) {
-      sandbox.close();
-    }
-  }
-
-  @BeforeEach
-  void reset() throws Exception {
-    sandbox.reset();
-    dev = new Caller(sandbox, DEV);
-  }
-
-  @AfterEach
-  void end() {
-    started.forEach(Caller::end);
-  }
-
-  private static HostState host() {
-    return HostState.of(Path.of("/srv"), Path.of("/home"), SudoSandbox.SOCKET_DIR, SudoSandbox.POLICY_DIR);
-  }
+class SudoDirectCallIT extends SandboxedCallerTest {
 
   private Outcome attack(String what, String... args) {
     HostState before = host();

@@ -8,12 +8,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Sudo mode's ordinary flow, end to end, with the one documented sudoers rule and no other sudo
@@ -25,35 +20,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * <p>The host is checked after each step (files, owners, links, mounts, links of the network
  * namespace); the audit lines last, so that a missing audit does not hide how far the flow got.
  */
-@ExtendWith(Tally.class)
-class SudoFlowIT {
-  private static SudoSandbox sandbox;
-  private Caller dev;
-  private final List<Process> started = new ArrayList<>();
+class SudoFlowIT extends SandboxedCallerTest {
   private final List<Runnable> auditChecks = new ArrayList<>();
-
-  @BeforeAll
-  static void build() throws Exception {
-    sandbox = SudoSandbox.open();
-  }
-
-  @AfterAll
-  static void tearDown() throws Exception {
-    if (sandbox != null) {
-      sandbox.close();
-    }
-  }
-
-  @BeforeEach
-  void reset() throws Exception {
-    sandbox.reset();
-    dev = new Caller(sandbox, DEV);
-  }
-
-  @AfterEach
-  void end() {
-    started.forEach(Caller::end);
-  }
 
   private Outcome step(String what, String command, String path, String... args) {
     Outcome o = dev.fcproc(args);

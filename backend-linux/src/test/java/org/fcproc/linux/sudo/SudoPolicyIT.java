@@ -7,11 +7,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.assertj.core.api.SoftAssertions;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -21,11 +16,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * privileged command the caller asks for — each one the policy would grant — is refused, exit 3,
  * naming the file, and the host is left as it was.
  */
-@ExtendWith(Tally.class)
-class SudoPolicyIT {
-  private static SudoSandbox sandbox;
-  private Caller dev;
-  private final List<Process> started = new ArrayList<>();
+class SudoPolicyIT extends SandboxedCallerTest {
 
   /** How the policy is made untrustworthy. */
   enum Insecurity {
@@ -55,29 +46,6 @@ class SudoPolicyIT {
     };
 
     abstract void apply() throws Exception;
-  }
-
-  @BeforeAll
-  static void build() throws Exception {
-    sandbox = SudoSandbox.open();
-  }
-
-  @AfterAll
-  static void tearDown() throws Exception {
-    if (sandbox != null) {
-      sandbox.close();
-    }
-  }
-
-  @BeforeEach
-  void reset() throws Exception {
-    sandbox.reset();
-    dev = new Caller(sandbox, DEV);
-  }
-
-  @AfterEach
-  void end() {
-    started.forEach(Caller::end);
   }
 
   @ParameterizedTest(name = "{0}")

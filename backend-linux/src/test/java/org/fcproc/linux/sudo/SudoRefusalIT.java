@@ -12,12 +12,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -33,38 +28,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * <p>Each attack is one the helper, being root, could carry out: today's helper (root mode's
  * code with no policy) carries out several of them, which these tests show.
  */
-@ExtendWith(Tally.class)
-class SudoRefusalIT {
-  private static SudoSandbox sandbox;
-  private Caller dev;
-  private final List<Process> started = new ArrayList<>();
-
-  @BeforeAll
-  static void build() throws Exception {
-    sandbox = SudoSandbox.open();
-  }
-
-  @AfterAll
-  static void tearDown() throws Exception {
-    if (sandbox != null) {
-      sandbox.close();
-    }
-  }
-
-  @BeforeEach
-  void reset() throws Exception {
-    sandbox.reset();
-    dev = new Caller(sandbox, DEV);
-  }
-
-  @AfterEach
-  void end() {
-    started.forEach(Caller::end);
-  }
-
-  private static HostState host() {
-    return HostState.of(Path.of("/srv"), Path.of("/home"), SudoSandbox.SOCKET_DIR, SudoSandbox.POLICY_DIR);
-  }
+class SudoRefusalIT extends SandboxedCallerTest {
 
   /** Runs the attack as the caller, checks the host is unchanged, and returns what it answered. */
   private Outcome attack(String what, String... args) {
