@@ -58,7 +58,9 @@ final class MiscCommands {
     @Command(name = "resolve", mixinStandardHelpOptions = true, footer = FcprocCommand.EXIT_CODES,
         description = {
           "Seed: ResolveBinary. A path with a / must exist; a bare name is looked up on "
-              + "PATH. Prints the path. Default: firecracker (firecracker_bin)."
+              + "PATH. Prints the path. Default: firecracker (firecracker_bin). A relative or "
+              + "unclean path, or an empty value, is a usage error (exit 2); a directory is "
+              + "reported as one (exit 1)."
         })
     static final class Resolve implements Action {
       @Option(names = "--firecracker-bin", paramLabel = "PATH", description = "Path or bare name (firecracker_bin).")
