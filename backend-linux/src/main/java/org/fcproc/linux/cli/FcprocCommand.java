@@ -1,6 +1,9 @@
 package org.fcproc.linux.cli;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Path;
+import java.util.Properties;
 import org.fcproc.HelperPolicy;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.IVersionProvider;
@@ -63,7 +66,8 @@ import picocli.CommandLine.ScopeType;
       "  1  failed: the message names the step, the host call and its errno",
       "  2  usage: bad option, argument, duration or config file, or input",
       "     refused before anything was touched (relative or ..-bearing path,",
-      "     negative id, socket path over 107 bytes)",
+      "     negative id, socket path over 107 bytes, empty --chroot,",
+      "     --tap-prefix or --firecracker-bin)",
       "  3  refused for safety: a guard tripped; the message names the path and",
       "     the reason, and the host was left as it was found",
       "",
@@ -104,11 +108,36 @@ final class FcprocCommand {
       description = "A key = value file with firecracker_bin, bridge_name, bridge_ip, cidr, runtime_dir.")
   Path config;
 
+  /**
+   * {@code fcproc --version}: the project version and the git commit the jar was built from, so
+   * that a report from a host names the exact code that ran. Both come from
+   * {@value #BUILD_INFO}, which the build writes ({@code src/build/build-info.sh}); a build
+   * without git or a {@code .git} directory says "unknown commit".
+   */
   static final class Version implements IVersionProvider {
+    /** The resource the build writes, beside this class. */
+    static final String BUILD_INFO = "build-info.properties";
+
     @Override
     public String[] getVersion() {
-      String v = FcprocCommand.class.getPackage().getImplementationVersion();
-      return new String[] {"fcproc " + (v == null ? "(development build)" : v)};
+      Properties p = new Properties();
+      try (InputStream in = FcprocCommand.class.getResourceAsStream(BUILD_INFO)) {
+        if (in != null) {
+          p.load(in);
+        }
+      } catch (IOException e) {
+        p.clear(); // unreadable: said below, as for a build that wrote none
+      }
+      return new String[] {line(p)};
+    }
+
+    /** "fcproc 0.1.0 (commit 0123...)"; what is missing is said, never guessed. */
+    static String line(Properties p) {
+      String version = p.getProperty("version", "").isBlank()
+          ? "(version unknown: " + BUILD_INFO + " missing from this build)" : p.getProperty("version").strip();
+      String commit = p.getProperty("commit", "").strip();
+      return "fcproc " + version + " ("
+          + (commit.isEmpty() || commit.equals("unknown commit") ? "unknown commit" : "commit " + commit) + ")";
     }
   }
 }

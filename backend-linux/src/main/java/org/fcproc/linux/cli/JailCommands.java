@@ -111,6 +111,11 @@ final class JailCommands {
 
       @Override
       public Result run(Session s) throws Exception {
+        // Core keeps the seed's "a blank chroot is nothing to do" for its callers; typed on a
+        // command line, an empty --chroot is a mistake (an unset variable), not a request.
+        if (chroot.isBlank()) {
+          throw CliException.usage("--chroot is empty: name the chroot to clean up, <jail base>/<exec name>/<id>/root");
+        }
         s.fcproc().cleanupJailerChroot(chroot);
         return new Result("cleaned up jailer chroot " + chroot).put("chroot", chroot);
       }

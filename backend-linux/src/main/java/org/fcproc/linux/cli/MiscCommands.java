@@ -1,14 +1,23 @@
 package org.fcproc.linux.cli;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.fcproc.Config;
+import org.fcproc.Fcproc;
+import org.fcproc.FcprocException;
+import org.fcproc.InvalidInputException;
 import org.fcproc.HelperPolicy;
 import org.fcproc.SweepReport;
 import org.fcproc.SweepSpec;
+import org.fcproc.host.Errno;
+import org.fcproc.host.FileStat;
+import org.fcproc.host.FileType;
+import org.fcproc.host.HostException;
+import org.fcproc.host.HostOps;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -49,7 +58,9 @@ final class MiscCommands {
     @Command(name = "resolve", mixinStandardHelpOptions = true, footer = FcprocCommand.EXIT_CODES,
         description = {
           "Seed: ResolveBinary. A path with a / must exist; a bare name is looked up on "
-              + "PATH. Prints the path. Default: firecracker (firecracker_bin)."
+              + "PATH. Prints the path. Default: firecracker (firecracker_bin). A relative or "
+              + "unclean path, or an empty value, is a usage error (exit 2); a directory is "
+              + "reported as one (exit 1)."
         })
     static final class Resolve implements Action {
       @Option(names = "--firecracker-bin", paramLabel = "PATH", description = "Path or bare name (firecracker_bin).")
@@ -57,9 +68,64 @@ final class MiscCommands {
 
       @Override
       public Result run(Session s) throws Exception {
+        if (firecrackerBin != null) {
+          checkShape("--firecracker-bin", firecrackerBin);
+        }
         Config c = Session.with(s.config(), firecrackerBin, null, null, null, null);
-        String path = s.fcproc(c).resolveBinary();
+        if (firecrackerBin == null && !c.firecrackerBin().isEmpty()) {
+          checkShape("firecracker_bin (--config)", c.firecrackerBin()); // blank: the seed's own message
+        }
+        Fcproc fc = s.fcproc(c);
+        String path = fc.resolveBinary();
+        refuseDirectory(fc.host(), path);
         return new Result(path).put("path", path);
+      }
+
+      /**
+       * Refuses (exit 2) a value that can only name the wrong file, before anything is looked
+       * at: empty (an unset variable, not "no binary"), or a path with a {@code /} that is not
+       * absolute and clean. A relative path would be resolved against whatever directory the
+       * caller, or the privileged helper under sudo, happens to run in; the seed's
+       * {@code exec.LookPath} takes it as it is, and the Linux backend refuses it with EINVAL,
+       * which used to surface as a failure (exit 1) instead of the usage error it is. A bare name
+       * is looked up on {@code PATH}, as the seed does.
+       */
+      static void checkShape(String option, String value) {
+        String why = null;
+        if (value.isEmpty()) {
+          why = "is empty; give a path, or a bare name to look up on PATH";
+        } else if (value.indexOf('\0') >= 0) {
+          why = "contains a NUL byte";
+        } else if (value.indexOf('/') >= 0 && !value.startsWith("/")) {
+          why = "is a relative path; give an absolute path, or a bare name to look up on PATH";
+        } else if (value.indexOf('/') >= 0 && (value.endsWith("/")
+            || Arrays.stream(value.substring(1).split("/", -1))
+                .anyMatch(p -> p.isEmpty() || p.equals(".") || p.equals("..")))) {
+          why = "has an empty, '.' or '..' component, or ends with '/'";
+        }
+        if (why != null) {
+          throw new InvalidInputException("firecracker binary", option + " " + Audit.quote(value) + " " + why);
+        }
+      }
+
+      /**
+       * The seed's {@code ResolveBinary} only checks that a path with a {@code /} exists, so a
+       * directory passed as the binary was printed as if it were one, and failed only later,
+       * when {@code execve(2)} refused it. Resolving means naming an executable file: a
+       * directory is reported here, with the path, the call that saw it and why (EISDIR).
+       */
+      private static void refuseDirectory(HostOps host, String path) throws FcprocException {
+        FileStat st;
+        try {
+          st = host.stat(path);
+        } catch (HostException e) {
+          throw new FcprocException("firecracker binary at " + path + " cannot be looked at", e);
+        }
+        if (st.is(FileType.DIRECTORY)) {
+          throw new FcprocException("firecracker binary at " + path + " is a directory, not an executable;"
+              + " install firecracker or set firecracker_bin",
+              new HostException(Errno.EISDIR, "stat", path, "S_IFDIR: a directory cannot be executed"));
+        }
       }
     }
   }
@@ -100,13 +166,21 @@ final class MiscCommands {
     String runtimeDir;
 
     @Option(names = "--tap-prefix", paramLabel = "PREFIX",
-        description = "Also delete the TAP devices whose name starts with PREFIX that no process has open (default: TAPs are not swept).")
-    String tapPrefix = "";
+        description = "Also delete the TAP devices whose name starts with PREFIX that no process has open "
+            + "(without it, TAPs are not swept; an empty PREFIX is a usage error).")
+    String tapPrefix;
 
     @Override
     public Result run(Session s) throws Exception {
+      // Omitted means no TAP sweep; given empty it would mean the same to core, silently. An
+      // empty value is more likely an unset variable than a wish, and a prefix that matched every
+      // name would be a different wish: both are refused rather than guessed.
+      if (tapPrefix != null && tapPrefix.isEmpty()) {
+        throw CliException.usage("--tap-prefix is empty: give the prefix of the VMs' TAP names (e.g. fc-),"
+            + " or leave the option out to sweep no TAPs");
+      }
       Config c = Session.with(s.config(), null, null, null, null, runtimeDir);
-      SweepSpec spec = new SweepSpec(firecrackerBase, dryRun, tapPrefix);
+      SweepSpec spec = new SweepSpec(firecrackerBase, dryRun, tapPrefix == null ? "" : tapPrefix);
       SweepReport r = s.fcproc(c).sweep(spec);
       int exit = !r.failed().isEmpty() ? ExitCodes.FAILED : !r.refused().isEmpty() ? ExitCodes.REFUSED : ExitCodes.DONE;
       String text = (r.dryRun() ? "sweep (dry run): would reclaim " : "sweep: reclaimed ") + r.reclaimed().size()

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.concurrent.ExecutionException;
 import org.fcproc.Config;
 import org.fcproc.Fcproc;
+import org.fcproc.InvalidInputException;
 import org.fcproc.NotReadyException;
 import org.fcproc.host.Credentials;
 import org.fcproc.host.Errno;
@@ -79,6 +80,7 @@ final class SocketCommands {
       @Override
       public Result run(Session s) throws Exception {
         Owner owner = Owner.of(uid, gid);
+        paths.forEach(Chown::checkShape);
         Fcproc fc = s.fcproc();
         Credentials me = fc.host().credentials();
         int u = owner == null ? me.uid() : owner.uid();
@@ -109,6 +111,43 @@ final class SocketCommands {
             .put("gid", g)
             .put("mode", "0600");
       }
+
+      /**
+       * Refuses (exit 2) a path no socket can have, for every path before the first wait. Core
+       * checks a path only when it reaches it, so without this a 210-byte path would first be
+       * waited for until {@code --timeout}, and the second path of a list only after the first
+       * was waited for and handed off. The rules are core's for a socket path: absolute, no
+       * empty, {@code .} or {@code ..} component, no trailing {@code /}, no NUL, and at most
+       * {@value #MAX_SOCKET_PATH_BYTES} bytes ({@code sizeof(sun_path)} of {@code unix(7)} less
+       * its NUL). Where the path lies (beneath a chroot or the runtime directory) core checks.
+       * A blank path is left to core: the seed skips it in {@code --async}.
+       */
+      static void checkShape(String path) {
+        if (path.isBlank()) {
+          return;
+        }
+        String why = null;
+        if (path.indexOf('\0') >= 0) {
+          why = "contains a NUL byte";
+        } else if (!path.startsWith("/")) {
+          why = "is not absolute";
+        } else if (path.length() > 1 && (path.endsWith("/")
+            || java.util.Arrays.stream(path.substring(1).split("/", -1))
+                .anyMatch(c -> c.isEmpty() || c.equals(".") || c.equals("..")))) {
+          why = "has an empty, '.' or '..' component, or ends with '/'";
+        } else {
+          int bytes = path.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+          if (bytes > MAX_SOCKET_PATH_BYTES) {
+            why = "is " + bytes + " bytes; sun_path holds at most " + MAX_SOCKET_PATH_BYTES;
+          }
+        }
+        if (why != null) {
+          throw new InvalidInputException("socket path", "socket path " + Audit.quote(path) + " " + why);
+        }
+      }
+
+      /** {@code sizeof(sun_path) - 1}: the NUL terminator needs the last byte. */
+      static final int MAX_SOCKET_PATH_BYTES = 107;
 
       /**
        * {@code --timeout}: core's waits are fixed (5 s, 3 s async), so the command line waits

@@ -83,6 +83,44 @@ class CliJarIT {
   }
 
   @Test
+  void theVersionNamesTheCommitTheJarWasBuiltFrom() {
+    assertThat(Jar.run("--version").expect(0).out().strip())
+        .matches("fcproc \\S+ \\((commit [0-9a-f]{40}(-dirty)?|unknown commit)\\)");
+  }
+
+  @Test
+  void aDirectoryAsTheBinaryIsSaidToBeOneAndARelativePathIsAUsageError(@TempDir Path dir) {
+    Jar.Run r = Jar.run("binary", "resolve", "--firecracker-bin", dir.toString(), "--json").expect(1);
+    assertThat(r.error()).containsEntry("kind", "host-call").containsEntry("call", "stat")
+        .containsEntry("errno", "EISDIR").containsEntry("path", dir.toString());
+    assertThat(r.err()).contains(dir + " is a directory").doesNotContain("ENOENT");
+    Jar.Run relative = Jar.run("binary", "resolve", "--firecracker-bin", "relative/path", "--json").expect(2);
+    assertThat(relative.error()).containsEntry("kind", "invalid-input");
+  }
+
+  /** {@code mvn package} builds the manual and the bash completion beside the jar (README, CLI). */
+  @Test
+  void theBuildMakesTheManPagesAndTheBashCompletion() throws Exception {
+    Jar.assumeBuilt();
+    Path target = Jar.JAR.toAbsolutePath().getParent();
+    Path man = target.resolve("man");
+    assertThat(Files.readString(man.resolve("fcproc.adoc"))).contains(":doctype: manpage", "= fcproc(1)", "*--json*");
+    assertThat(Files.readString(man.resolve("fcproc-vm-wait.adoc"))).contains("= fcproc-vm-wait(1)", "*--pid*",
+        "*--api-sock*", "*--timeout*");
+    assertThat(Files.readString(man.resolve("fcproc-sweep.adoc"))).contains("*--tap-prefix*");
+    Path completion = target.resolve("fcproc_completion");
+    // What bash offers after "fcproc vm ", and after "fcproc sweep --", with the script sourced (outside a
+    // real completion compopt complains on stderr; only the offers are compared).
+    String offered = Jar.sh("bash", "-c", "source '" + completion + "'"
+        + " && COMP_WORDS=(fcproc vm '') COMP_CWORD=2 && _complete_fcproc 2>/dev/null && echo \"${COMPREPLY[*]}\""
+        + " && COMP_WORDS=(fcproc sweep --) COMP_CWORD=2 && _complete_fcproc 2>/dev/null && echo \"${COMPREPLY[*]}\"");
+    java.util.List<String> lines = offered.lines().toList();
+    assertThat(lines).as(offered).hasSize(3).first().isEqualTo("exit 0");
+    assertThat(lines.get(1).split(" ")).contains("pid", "shutdown", "wait", "kill");
+    assertThat(lines.get(2).split(" ")).contains("--dry-run", "--firecracker-base", "--tap-prefix");
+  }
+
+  @Test
   void verboseLogsGoToStderrOnly(@TempDir Path dir) throws Exception {
     Path bin = dir.resolve("firecracker");
     Files.writeString(bin, "x");
