@@ -68,11 +68,11 @@ final class JailStaging {
    * {@code access}'s authority: a missing source, a source of the wrong type, a source the caller
    * may not use, stop the staging before anything on the host has changed. Then the seed's
    * sequence runs on those handles. A failure in the second phase undoes what this call made:
-   * see {@link Undo}.
+   * see {@link StagingUndo}.
    */
   void prepare(ChrootSpec s, SourceAccess access) throws FcprocException {
-    try (Sources sources = openSources(s, access)) {
-      Undo undo = new Undo(s);
+    try (StagingSources.Sources sources = new StagingSources(host).open(s, access)) {
+      StagingUndo undo = new StagingUndo(host, cleanup, s);
       String root = s.chrootRoot();
       List<Handle> held = new ArrayList<>(); // open until the undo has run: it restores through them
       try {
@@ -101,7 +101,7 @@ final class JailStaging {
     return h;
   }
 
-  private void stage(ChrootSpec s, Sources sources, Handle jailBase, Handle fcBase, Handle vmDir, Handle chroot)
+  private void stage(ChrootSpec s, StagingSources.Sources sources, Handle jailBase, Handle fcBase, Handle vmDir, Handle chroot)
       throws FcprocException {
     String root = s.chrootRoot();
     refuseSharedMount(chroot, root);
@@ -117,7 +117,7 @@ final class JailStaging {
     if (sources.initrd() != null) {
       linkInto(chroot, root, sources.initrd(), s.initrdName(), s);
     }
-    for (Source d : sources.drives()) {
+    for (StagingSources.Source d : sources.drives()) {
       if (d.stat().is(FileType.BLOCK_DEVICE)) {
         makeNode(chroot, root, d.chrootName(), FileType.BLOCK_DEVICE, d.stat().rdev(), s, d.what());
       } else {
@@ -142,296 +142,6 @@ final class JailStaging {
       }
     }
     log.info("staged jailer chroot {} for {}:{}", root, s.uid(), s.gid());
-  }
-
-  // ---------------------------------------------------------------- phase 1: the sources
-
-  /**
-   * A file the caller named, open and checked.
-   *
-   * @param what the step, for messages ("link kernel", "stage drive rootfs")
-   * @param path the host path the caller gave
-   * @param handle the open file: root's {@code O_PATH} handle, or the caller's own open
-   * @param stat its {@code fstat}
-   * @param chrootName its name in the chroot (drives), else null
-   * @param mayChown whether it may be given to the VM's uid when the VM cannot read it
-   */
-  private record Source(String what, String path, Handle handle, FileStat stat, String chrootName, boolean mayChown) {}
-
-  /** Everything staging reads, opened before anything changes; closing closes every handle. */
-  private record Sources(Source kernel, Source initrd, List<Source> drives, Source binary, DeviceNumber vsock)
-      implements AutoCloseable {
-    @Override
-    public void close() {
-      for (Source src : all()) {
-        src.handle().close();
-      }
-    }
-
-    private List<Source> all() {
-      List<Source> all = new ArrayList<>();
-      for (Source src : new Source[] {kernel, initrd, binary}) {
-        if (src != null) {
-          all.add(src);
-        }
-      }
-      all.addAll(drives);
-      return all;
-    }
-  }
-
-  private Sources openSources(ChrootSpec s, SourceAccess access) throws FcprocException {
-    List<Source> opened = new ArrayList<>();
-    try {
-      Source kernel = track(opened, openLinkSource(s.kernelHostPath(), null, s, "link kernel", access));
-      Source initrd = s.initrdHostPath().isBlank() ? null
-          : track(opened, openLinkSource(s.initrdHostPath(), null, s, "link initrd", access));
-      List<Source> drives = new ArrayList<>();
-      for (ChrootDriveSpec d : s.drives()) {
-        drives.add(track(opened, openDrive(d, s, access)));
-      }
-      Source binary = track(opened, openBinary(s, access));
-      DeviceNumber vsock = s.wantVsock() ? deviceNumbers(VSOCK_DEVICE, FileType.CHAR_DEVICE, "stage vhost-vsock") : null;
-      return new Sources(kernel, initrd, drives, binary, vsock);
-    } catch (FcprocException | RuntimeException e) {
-      opened.forEach(src -> src.handle().close());
-      throw e;
-    }
-  }
-
-  private static Source track(List<Source> opened, Source src) {
-    opened.add(src);
-    return src;
-  }
-
-  /** Opens a source as {@code access} says; a permission error of the caller's own open is a refusal. */
-  private Handle openAs(SourceAccess access, String path, org.fcproc.host.OpenHow how, String what)
-      throws FcprocException {
-    CallerSourceAccess caller = (CallerSourceAccess) access;
-    try {
-      return host.openAs(caller.caller(), path, how);
-    } catch (HostException e) {
-      if (e.is(Errno.EACCES) || e.is(Errno.EPERM)) {
-        throw new RefusedException(what, path, "the caller (uid " + caller.caller().uid() + ") may not "
-            + (how.has(OpenFlag.WRITE) ? "open it for reading and writing" : "read it") + " (open as the caller: " + e.errno() + ")");
-      }
-      if (e.is(Errno.ELOOP)) {
-        throw new RefusedException(what, path, "a symlink is on the path (open as the caller: ELOOP)");
-      }
-      throw new FcprocException(what + ": open " + path + " as uid " + caller.caller().uid(), e);
-    }
-  }
-
-  private Source openDrive(ChrootDriveSpec d, ChrootSpec s, SourceAccess access) throws FcprocException {
-    String what = "stage drive " + d.chrootName();
-    if (access instanceof CallerSourceAccess) {
-      Handle h = openAs(access, d.hostPath(), CallerSourceAccess.READ, what);
-      FileStat st = fstatOrClose(h, d.hostPath(), what);
-      if (st.is(FileType.BLOCK_DEVICE)) {
-        // The caller's read-write open is the check that the caller may use the device as a drive.
-        h.close();
-        h = openAs(access, d.hostPath(), CallerSourceAccess.READ_WRITE, what);
-        FileStat rw = fstatOrClose(h, d.hostPath(), what);
-        if (!rw.sameInode(st) || !rw.is(FileType.BLOCK_DEVICE)) {
-          h.close();
-          throw new RefusedException(what, d.hostPath(), "it was replaced while it was being opened");
-        }
-        return new Source(what, d.hostPath(), h, rw, d.chrootName(), false);
-      }
-      h.close();
-      return withName(openLinkSource(d.hostPath(), d.chrootName(), s, what, access), d.chrootName());
-    }
-    FileStat st;
-    try {
-      st = host.stat(d.hostPath());
-    } catch (HostException e) {
-      throw new FcprocException(what + ": stat " + d.hostPath(), e);
-    }
-    if (st.is(FileType.BLOCK_DEVICE)) {
-      try {
-        // O_PATH, following a symlink as stat(2) did (/dev/disk/by-id/... are symlinks): the node
-        // made carries the numbers read from this handle (catalogue J8).
-        Handle h = host.open(d.hostPath(), new OpenHow(EnumSet.of(OpenFlag.PATH), 0, EnumSet.noneOf(Resolve.class)));
-        FileStat at = fstatOrClose(h, d.hostPath(), what);
-        if (!at.is(FileType.BLOCK_DEVICE)) {
-          h.close();
-          throw new RefusedException(what, d.hostPath(), "it was replaced while it was being opened");
-        }
-        return new Source(what, d.hostPath(), h, at, d.chrootName(), false);
-      } catch (HostException e) {
-        throw new FcprocException(what + ": open " + d.hostPath(), e);
-      }
-    }
-    if (st.is(FileType.CHAR_DEVICE)) {
-      throw new RefusedException(what, d.hostPath(), "a character device is not a drive");
-    }
-    return withName(openLinkSource(d.hostPath(), d.chrootName(), s, what, access), d.chrootName());
-  }
-
-  private static Source withName(Source src, String chrootName) {
-    return new Source(src.what(), src.path(), src.handle(), src.stat(), chrootName, src.mayChown());
-  }
-
-  private FileStat fstatOrClose(Handle h, String path, String what) throws FcprocException {
-    try {
-      return host.fstat(h);
-    } catch (HostException e) {
-      h.close();
-      throw new FcprocException(what + ": fstat " + path, e);
-    }
-  }
-
-  /**
-   * The firecracker binary, opened for reading: by root (a symlink at the configured path is
-   * followed, as {@code cp} does), or by the caller's own open with no symlink on the way.
-   */
-  private Source openBinary(ChrootSpec s, SourceAccess access) throws FcprocException {
-    String what = "copy firecracker into chroot";
-    String path = s.firecrackerHostPath();
-    Handle h;
-    if (access instanceof CallerSourceAccess) {
-      h = openAs(access, path, CallerSourceAccess.READ, what);
-    } else {
-      OpenHow readSource = new OpenHow(EnumSet.of(OpenFlag.READ, OpenFlag.NONBLOCK), 0, EnumSet.noneOf(Resolve.class));
-      try {
-        h = host.open(path, readSource);
-      } catch (HostException e) {
-        throw new FcprocException(what + ": open " + path, e);
-      }
-    }
-    FileStat st = fstatOrClose(h, path, what);
-    if (!st.is(FileType.REGULAR)) {
-      h.close();
-      throw new RefusedException(what, path, "not a regular file (it is a " + SocketHandoff.describe(st.type()) + ")");
-    }
-    return new Source(what, path, h, st, null, false);
-  }
-
-  // ---------------------------------------------------------------- undo
-
-  /**
-   * What a failed staging undoes, so the call leaves the host as it found it (the jail invariant
-   * asks no more of a refusal, but a half-staged chroot is also a chroot nobody will clean up).
-   *
-   * <ul>
-   *   <li>The directories it created: when the chroot did not exist before this call, the guarded
-   *       cleanup removes it with everything staged in it (detaching the self-bind and the library
-   *       binds through checked handles), then each directory this call created above it is
-   *       removed with {@code rmdir} (never a recursive delete), deepest first.
-   *   <li>The modes and owners it changed on directories that existed before: put back through the
-   *       handles it holds.
-   * </ul>
-   * When the chroot existed before (a chroot staged again), what was staged inside it is not
-   * removed — it may be a previous staging's — and the error says so; {@code jail cleanup} removes
-   * it. A step of the undo that fails is added to the error as suppressed and logged; the undo goes
-   * on with the next.
-   */
-  private final class Undo {
-    private final ChrootSpec spec;
-    /** The shallowest directory on the chroot's path that did not exist, or null. */
-    private final String firstMissing;
-    private final List<Runnable> restores = new ArrayList<>();
-
-    Undo(ChrootSpec spec) throws FcprocException {
-      this.spec = spec;
-      this.firstMissing = firstMissing(spec.chrootRoot());
-    }
-
-    private boolean created(String path) {
-      return firstMissing != null && (path.equals(firstMissing) || path.startsWith(firstMissing + "/"));
-    }
-
-    /** Records the mode and owner of a directory that existed before, to put back on failure. */
-    void remember(Handle dir, String path) throws FcprocException {
-      if (created(path)) {
-        return;
-      }
-      FileStat before;
-      try {
-        before = host.fstat(dir);
-      } catch (HostException e) {
-        throw new FcprocException("fstat " + path, e);
-      }
-      restores.add(0, () -> {
-        try {
-          host.fchmod(dir, before.mode() & 07777);
-          host.fchown(dir, before.uid(), before.gid());
-        } catch (HostException e) {
-          throw new UndoFailure("restore mode and owner of " + path, e);
-        }
-      });
-    }
-
-    void run(Exception cause) {
-      if (firstMissing != null) {
-        attempt(cause, () -> {
-          try {
-            cleanup.cleanup(spec.chrootRoot());
-          } catch (FcprocException e) {
-            throw new UndoFailure("remove the chroot it created", e);
-          }
-        });
-        for (String dir = spec.vmDir(); created(dir); dir = NoFollowPaths.parent(dir)) {
-          String path = dir;
-          attempt(cause, () -> removeDirectory(path));
-        }
-      } else {
-        cause.addSuppressed(new FcprocException("the chroot " + spec.chrootRoot()
-            + " existed before this staging: what was staged in it is left; `jail cleanup` removes it"));
-      }
-      for (Runnable r : restores) {
-        attempt(cause, r);
-      }
-    }
-
-    private void attempt(Exception cause, Runnable step) {
-      try {
-        step.run();
-      } catch (UndoFailure e) {
-        log.warn("undoing a failed staging of {}: {}", spec.chrootRoot(), e.getMessage());
-        cause.addSuppressed(e);
-      }
-    }
-
-    private void removeDirectory(String path) {
-      try (Handle parent = NoFollowPaths.openDirectory(host, NoFollowPaths.parent(path), OP)) {
-        host.unlinkAt(parent, NoFollowPaths.leaf(path), true);
-      } catch (HostException e) {
-        if (!e.is(Errno.ENOENT)) { // ENOENT: the failure came before it was made
-          throw new UndoFailure("rmdir " + path, e);
-        }
-      } catch (FcprocException e) {
-        if (!(e.getCause() instanceof HostException h && h.is(Errno.ENOENT))) {
-          throw new UndoFailure("rmdir " + path, e);
-        }
-      }
-    }
-
-    /** The shallowest missing directory of {@code path} (looked at without following), or null. */
-    private String firstMissing(String path) throws FcprocException {
-      StringBuilder sofar = new StringBuilder();
-      for (String component : path.substring(1).split("/")) {
-        sofar.append('/').append(component);
-        try {
-          host.lstat(sofar.toString());
-        } catch (HostException e) {
-          if (e.is(Errno.ENOENT)) {
-            return sofar.toString();
-          }
-          throw new FcprocException(OP + ": lstat " + sofar, e);
-        }
-      }
-      return null;
-    }
-  }
-
-  /** A step of {@link Undo} that failed. */
-  private static final class UndoFailure extends RuntimeException {
-    private static final long serialVersionUID = 1L;
-
-    UndoFailure(String what, Exception cause) {
-      super("undo: " + what + ": " + cause.getMessage(), cause);
-    }
   }
 
   /**
@@ -566,65 +276,6 @@ final class JailStaging {
     throw cause;
   }
 
-  /**
-   * Opens a source file named by the caller and checks it is a file the VM may be given: a
-   * regular file, not set-id, and either readable by the VM's uid as it is, or one that may be
-   * given to the VM's uid.
-   *
-   * <p>Root mode opens it {@code O_PATH|O_NOFOLLOW} in its directory, reached without following
-   * a symlink; a file the VM cannot read that has other links may be a hard link to a host secret
-   * planted at the source path (catalogue J5): the seed links and chowns it, giving the secret to
-   * the VM. Here it is refused before anything is linked. For a sudo caller
-   * ({@link CallerSourceAccess}) the caller's own open is the check, and the file is given to the
-   * VM's uid only if the caller owns it.
-   */
-  private Source openLinkSource(String sourcePath, String chrootName, ChrootSpec s, String what, SourceAccess access)
-      throws FcprocException {
-    Handle source;
-    if (access instanceof CallerSourceAccess) {
-      source = openAs(access, sourcePath, CallerSourceAccess.READ, what);
-    } else {
-      Handle dir = NoFollowPaths.openDirectory(host, NoFollowPaths.parent(sourcePath), what);
-      try (dir) {
-        source = host.openAt(dir, NoFollowPaths.leaf(sourcePath), OpenHow.pathNoFollow());
-      } catch (HostException e) {
-        throw new FcprocException(what + ": open " + sourcePath, e);
-      }
-    }
-    try {
-      FileStat st = host.fstat(source);
-      if (!st.is(FileType.REGULAR)) {
-        throw new RefusedException(what, sourcePath, "not a regular file (it is a " + SocketHandoff.describe(st.type()) + ")");
-      }
-      if ((st.mode() & 06000) != 0) {
-        throw new RefusedException(what, sourcePath, "it is set-uid or set-gid");
-      }
-      boolean vmReads = readableBy(st, s.uid(), s.gid());
-      boolean mayChown;
-      if (access instanceof CallerSourceAccess caller) {
-        mayChown = st.uid() == caller.caller().uid();
-        if (!vmReads && !mayChown) {
-          throw new RefusedException(what, sourcePath, "uid " + s.uid() + " cannot read it and the caller (uid "
-              + caller.caller().uid() + ") does not own it, so it may not be given to the VM");
-        }
-      } else {
-        mayChown = st.nlink() == 1;
-        if (!vmReads && !mayChown) {
-          throw new RefusedException(what, sourcePath,
-              "uid " + s.uid() + " cannot read it and it has " + st.nlink()
-                  + " hard links; it may be a link to another file, so it is not given away");
-        }
-      }
-      return new Source(what, sourcePath, source, st, chrootName, mayChown);
-    } catch (HostException e) {
-      source.close();
-      throw new FcprocException(what + ": fstat " + sourcePath, e);
-    } catch (RefusedException e) {
-      source.close();
-      throw e;
-    }
-  }
-
   /** The read permission check {@code open(2)} would make for uid:gid (with no supplementary
    *  groups): owner bits for the owner, group bits for the group, other bits otherwise. */
   static boolean readableBy(FileStat st, int uid, int gid) {
@@ -647,7 +298,7 @@ final class JailStaging {
    * {@link #openLinkSource}); a kernel image that is already readable, such as one shared by
    * several VMs, keeps its owner, so a cleanup leaves it exactly as it was (catalogue J11).
    */
-  private void linkInto(Handle chroot, String root, Source source, String name, ChrootSpec s)
+  private void linkInto(Handle chroot, String root, StagingSources.Source source, String name, ChrootSpec s)
       throws FcprocException {
     String target = root + "/" + name;
     String what = source.what();
@@ -687,19 +338,6 @@ final class JailStaging {
     host.unlinkAt(dir, name, false);
   }
 
-  /** Reads a host device's numbers once; the node made carries these numbers (catalogue J8). */
-  private DeviceNumber deviceNumbers(String path, FileType type, String what) throws FcprocException {
-    try {
-      FileStat st = host.stat(path);
-      if (!st.is(type)) {
-        throw new RefusedException(what, path, "not a " + SocketHandoff.describe(type));
-      }
-      return st.rdev();
-    } catch (HostException e) {
-      throw new FcprocException(what + ": stat " + path, e);
-    }
-  }
-
   /**
    * {@code mknod -m 0660 NAME TYPE MAJOR MINOR; chown uid:gid NAME}, then checks the node at the
    * name is the one made before changing it: mknod gives EEXIST on any existing name, a dangling
@@ -734,7 +372,7 @@ final class JailStaging {
    * {@code O_CREAT|O_EXCL|O_NOFOLLOW}, so a symlink planted at the name is removed, never
    * written through (catalogue J4). Copied rather than bound because the jailer opens it O_RDWR.
    */
-  private void copyFirecracker(Handle chroot, String root, ChrootSpec s, Source binary) throws FcprocException {
+  private void copyFirecracker(Handle chroot, String root, ChrootSpec s, StagingSources.Source binary) throws FcprocException {
     String what = binary.what();
     String name = NoFollowPaths.leaf(s.firecrackerHostPath());
     String target = root + "/" + name;
