@@ -165,35 +165,61 @@ final class SudoSandbox implements AutoCloseable {
 
   /**
    * The directories this test JVM still reads from while the sandbox stands: its own build (test
-   * classes load lazily, from the module's target/) and its JDK. A tmpfs mounted over one of them
-   * would hide them from the rest of the run — the build may well live under {@code /tmp}.
+   * classes load lazily, from the module's target/), its JDK and the local Maven repository. A
+   * tmpfs mounted over one of them would hide it from the rest of the run — and the build may live
+   * anywhere, {@code /tmp} or {@code /home} included.
    */
   private static List<Path> inUse() {
-    return List.of(Path.of("").toAbsolutePath().normalize(), Path.of(System.getProperty("java.home")).normalize());
+    return List.of(Path.of("").toAbsolutePath().normalize(), Path.of(System.getProperty("java.home")).normalize(),
+        Path.of(System.getProperty("user.home"), ".m2").normalize());
   }
 
-  private static boolean holdsWhatIsInUse(String dir) {
-    return inUse().stream().anyMatch(p -> p.startsWith(Path.of(dir)));
+  /**
+   * Handles (O_PATH) on the directories in use, opened before anything is covered: after a tmpfs
+   * covers one, it is bound back at its own path from its handle, which still reaches it
+   * ({@code mount --bind /proc/self/fd/N}).
+   */
+  private final java.util.Map<Path, org.fcproc.host.Handle> kept = new java.util.LinkedHashMap<>();
+  private final org.fcproc.host.HostOps kernel = org.fcproc.linux.LinuxHost.create();
+
+  private void keepWhatIsInUse() throws IOException {
+    for (Path p : inUse()) {
+      if (Files.isDirectory(p)) {
+        try {
+          kept.put(p, kernel.open(p.toString(), org.fcproc.host.OpenHow.directoryNoFollow()));
+        } catch (org.fcproc.host.HostException e) {
+          throw new IOException("open " + p, e);
+        }
+      }
+    }
+  }
+
+  /** A fresh tmpfs at {@code where}, with every directory in use beneath it bound back in place. */
+  private void cover(String where, String options, boolean first) throws IOException {
+    if (first) {
+      tmpfs(where, options);
+    } else {
+      remount(where, options);
+    }
+    for (var e : kept.entrySet()) {
+      if (e.getKey().startsWith(Path.of(where))) {
+        Files.createDirectories(e.getKey());
+        try (org.fcproc.host.Handle target = kernel.open(e.getKey().toString(), org.fcproc.host.OpenHow.directoryNoFollow())) {
+          kernel.bindMount(e.getValue(), target, true);
+        } catch (org.fcproc.host.HostException x) {
+          throw new IOException("bind " + e.getKey() + " back under the tmpfs at " + where, x);
+        }
+      }
+    }
   }
 
   private void build(Path jar) throws IOException {
-    for (String dir : List.of("/run", "/opt", "/srv", "/home", "/etc")) {
-      if (holdsWhatIsInUse(dir)) {
-        throw new AssertionError("the sandbox mounts a tmpfs over " + dir + ", which holds this build or its JDK ("
-            + inUse() + "): run the build from another directory");
-      }
-    }
-    tmpfs("/run", "mode=0755,nosuid,nodev,size=64m");
-    if (holdsWhatIsInUse("/tmp")) {
-      // The build lives under /tmp: keep the real /tmp (1777) rather than hide the build's classes.
-      // The caller's JVMs run with -XX:-UsePerfData and write nothing there.
-      System.err.println("sudo sandbox: the build is under /tmp, so /tmp is not replaced by a tmpfs");
-    } else {
-      tmpfs("/tmp", "mode=1777,nosuid,nodev,size=256m");
-    }
-    tmpfs("/opt", "mode=0755,nosuid,nodev,size=128m");
-    tmpfs("/srv", "mode=0755,size=64m");
-    tmpfs("/home", "mode=0755,nosuid,nodev,size=16m");
+    keepWhatIsInUse();
+    cover("/run", "mode=0755,nosuid,nodev,size=64m", true);
+    cover("/tmp", "mode=1777,nosuid,nodev,size=256m", true);
+    cover("/opt", "mode=0755,nosuid,nodev,size=128m", true);
+    cover("/srv", "mode=0755,size=64m", true);
+    cover("/home", "mode=0755,nosuid,nodev,size=16m", true);
 
     // /etc: a copy with the two users, the one sudoers rule and the policy, bound over the real one.
     Root.dir(ETC_COPY_PARENT, 0, 0, "rwx------");
@@ -243,8 +269,8 @@ final class SudoSandbox implements AutoCloseable {
    * dropped.
    */
   void reset() throws IOException {
-    remount("/srv", "mode=0755,size=64m");
-    remount("/home", "mode=0755,nosuid,nodev,size=16m");
+    cover("/srv", "mode=0755,size=64m", false);
+    cover("/home", "mode=0755,nosuid,nodev,size=16m", false);
     Root.dir(SOCKET_DIR, 0, 0, "rwx--x--x");
     try (Stream<Path> left = Files.list(SOCKET_DIR)) {
       for (Path p : left.toList()) {
@@ -341,6 +367,8 @@ final class SudoSandbox implements AutoCloseable {
         problems.add(m + ": " + r.output().strip());
       }
     }
+    kept.values().forEach(org.fcproc.host.Handle::close);
+    kept.clear();
     if (!problems.isEmpty()) {
       throw new IOException("could not detach " + problems);
     }
