@@ -1,8 +1,10 @@
 package org.fcproc;
 
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -28,6 +30,7 @@ import java.util.Set;
  * @param initrdName its name inside the chroot (required with an initrd)
  * @param drives the drives
  * @param wantVsock whether to make {@code dev/vhost-vsock}
+ * @see #builder() the same arguments by name, with the initrd optional and the kernel's name defaulted
  */
 public record ChrootSpec(
     String chrootRoot,
@@ -101,5 +104,112 @@ public record ChrootSpec(
   /** The jail base directory, made 0711. */
   String jailBaseDir() {
     return NoFollowPaths.parent(firecrackerBaseDir());
+  }
+
+  /** A spec by named steps: see {@link Builder}. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * The ten arguments by name, for code that embeds fcproc: the initrd is an {@link Optional}
+   * instead of {@code ""}, and the names inside the chroot default to the host files' names (the
+   * jailer's convention, and what the CLI does). {@link #build()} runs the record's checks, so a
+   * builder cannot make a spec the constructor would refuse; a required argument left unset is
+   * refused naming it.
+   */
+  public static final class Builder {
+    private String chrootRoot;
+    private Integer uid;
+    private Integer gid;
+    private String firecrackerHostPath;
+    private String kernelHostPath;
+    private String kernelName;
+    private Optional<String> initrdHostPath = Optional.empty();
+    private String initrdName;
+    private final List<ChrootDriveSpec> drives = new ArrayList<>();
+    private boolean wantVsock;
+
+    private Builder() {}
+
+    /** The chroot, {@code <jail base>/<exec name>/<id>/root}. */
+    public Builder chroot(String chrootRoot) {
+      this.chrootRoot = chrootRoot;
+      return this;
+    }
+
+    /** The jailed uid and gid (the jailer's {@code --uid}/{@code --gid}). */
+    public Builder owner(int uid, int gid) {
+      this.uid = uid;
+      this.gid = gid;
+      return this;
+    }
+
+    /** The firecracker binary copied into the chroot; its file name must be the exec name. */
+    public Builder firecracker(String hostPath) {
+      this.firecrackerHostPath = hostPath;
+      return this;
+    }
+
+    /** The kernel image, linked into the chroot under its own file name. */
+    public Builder kernel(String hostPath) {
+      return kernel(hostPath, null);
+    }
+
+    /** The kernel image, linked into the chroot as {@code name} ({@code null}: its file name). */
+    public Builder kernel(String hostPath, String name) {
+      this.kernelHostPath = hostPath;
+      this.kernelName = name;
+      return this;
+    }
+
+    /** The initrd, if any, linked under its own file name. */
+    public Builder initrd(Optional<String> hostPath) {
+      this.initrdHostPath = Objects.requireNonNull(hostPath, "initrd (Optional.empty() for none)");
+      this.initrdName = null;
+      return this;
+    }
+
+    /** The initrd, linked into the chroot as {@code name} ({@code null}: its file name). */
+    public Builder initrd(String hostPath, String name) {
+      this.initrdHostPath = Optional.of(Objects.requireNonNull(hostPath, "initrd host path"));
+      this.initrdName = name;
+      return this;
+    }
+
+    /** One more drive: {@code hostPath} linked into the chroot as {@code chrootName}. */
+    public Builder drive(String chrootName, String hostPath) {
+      drives.add(new ChrootDriveSpec(chrootName, hostPath));
+      return this;
+    }
+
+    /** The drives, replacing any added so far. */
+    public Builder drives(List<ChrootDriveSpec> drives) {
+      this.drives.clear();
+      this.drives.addAll(List.copyOf(drives));
+      return this;
+    }
+
+    /** Whether to make {@code dev/vhost-vsock} in the chroot (default: no). */
+    public Builder vsock(boolean wantVsock) {
+      this.wantVsock = wantVsock;
+      return this;
+    }
+
+    /** The spec, checked as the constructor checks it. */
+    public ChrootSpec build() {
+      if (uid == null || gid == null) {
+        throw new InvalidInputException("uid", "uid and gid are required (owner(uid, gid))");
+      }
+      String kernel = kernelName != null ? kernelName : defaultName("kernel host path", kernelHostPath);
+      String initrd = initrdHostPath.orElse("");
+      String initrdAs = initrd.isEmpty() ? "" : initrdName != null ? initrdName : defaultName("initrd host path", initrd);
+      return new ChrootSpec(chrootRoot, uid, gid, firecrackerHostPath, kernelHostPath, kernel, initrd, initrdAs,
+          drives, wantVsock);
+    }
+
+    private static String defaultName(String field, String hostPath) {
+      return NoFollowPaths.leaf(Inputs.absolutePath(field, hostPath));
+    }
   }
 }

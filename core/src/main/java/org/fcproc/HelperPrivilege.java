@@ -45,13 +45,13 @@ final class HelperPrivilege implements Privilege {
   @Override
   public void prepare(JailStaging staging, ChrootSpec spec) throws FcprocException {
     helper.run(JailStaging.OP, spec.chrootRoot(), JailStaging.helperArguments(spec));
-    log.info("staged jailer chroot {} for {}:{} through the privileged helper", spec.chrootRoot(), spec.uid(), spec.gid());
+    log.debug("staged jailer chroot {} for {}:{} through the privileged helper", spec.chrootRoot(), spec.uid(), spec.gid());
   }
 
   @Override
   public void cleanup(JailCleanup cleanup, String chrootRoot) throws FcprocException {
     helper.run(JailCleanup.OP, chrootRoot, List.of("jail", "cleanup", "--chroot=" + chrootRoot));
-    log.info("cleaned up chroot {} through the privileged helper", chrootRoot);
+    log.debug("cleaned up chroot {} through the privileged helper", chrootRoot);
   }
 
   @Override
@@ -73,7 +73,7 @@ final class HelperPrivilege implements Privilege {
     helper.run(SocketHandoff.HAND_OFF, path,
         List.of("socket", "chown", "--uid=" + uid, "--gid=" + gid, "--timeout=" + ms + "ms", "--", path));
     Handle socket = sockets.confirmHandedOff(path, uid, gid);
-    log.info("socket {} handed to {}:{} mode 0600 by the privileged helper", path, uid, gid);
+    log.debug("socket {} handed to {}:{} mode 0600 by the privileged helper", path, uid, gid);
     return socket;
   }
 
@@ -91,7 +91,7 @@ final class HelperPrivilege implements Privilege {
   @Override
   public void kill(VmProcesses processes, int pid, String apiSock) throws FcprocException {
     helper.run("kill", apiSock, List.of("vm", "kill", "--pid=" + pid, "--api-sock=" + apiSock));
-    log.info("sent SIGKILL to pid {} ({}) through the privileged helper", pid, apiSock);
+    log.debug("sent SIGKILL to pid {} ({}) through the privileged helper", pid, apiSock);
   }
 
   @Override

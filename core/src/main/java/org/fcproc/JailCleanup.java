@@ -65,7 +65,7 @@ final class JailCleanup {
       st = host.lstat(chrootRoot);
     } catch (HostException e) {
       if (e.is(Errno.ENOENT)) {
-        log.info("chroot {} already gone", chrootRoot);
+        log.debug("chroot {} already gone", chrootRoot);
         return;
       }
       throw new FcprocException("inspect chroot " + chrootRoot, e);
@@ -89,7 +89,7 @@ final class JailCleanup {
       }
       deleteChroot(parent, chrootRoot, leaf, st);
     }
-    log.info("cleaned up chroot {}", chrootRoot);
+    log.debug("cleaned up chroot {}", chrootRoot);
   }
 
   /**
@@ -152,7 +152,7 @@ final class JailCleanup {
           continue;
         }
         host.unmount(mountRoot, EnumSet.of(UmountFlag.DETACH));
-        log.info("detached mount {} at {}", m.id(), m.mountPoint());
+        log.debug("detached mount {} at {}", m.id(), m.mountPoint());
       } catch (HostException e) {
         if (e.is(Errno.ENOENT) || e.is(Errno.EINVAL)) {
           continue;

@@ -141,7 +141,7 @@ final class JailStaging {
         stageLibraryDir(top, root, libDir);
       }
     }
-    log.info("staged jailer chroot {} for {}:{}", root, s.uid(), s.gid());
+    log.debug("staged jailer chroot {} for {}:{}", root, s.uid(), s.gid());
   }
 
   /**
@@ -313,7 +313,7 @@ final class JailStaging {
       if (!readableBy(src, s.uid(), s.gid()) && source.mayChown()) {
         host.fchown(source.handle(), s.uid(), s.gid());
       }
-      log.info("{}: {} -> {}", what, source.path(), target);
+      log.debug("{}: {} -> {}", what, source.path(), target);
     } catch (HostException e) {
       throw new FcprocException(what + ": " + e.call() + " " + target, e);
     }
@@ -361,7 +361,7 @@ final class JailStaging {
       }
       host.fchmod(node, 0660);
       host.fchown(node, s.uid(), s.gid());
-      log.info("{}: {} {} {}", what, path, SocketHandoff.describe(type), dev);
+      log.debug("{}: {} {} {}", what, path, SocketHandoff.describe(type), dev);
     } catch (HostException e) {
       throw new FcprocException(what + ": " + e.call() + " " + path, e);
     }
@@ -383,7 +383,7 @@ final class JailStaging {
         host.fchmod(copy, 0755);
         host.fchown(copy, s.uid(), s.gid());
       }
-      log.info("{}: {} -> {}", what, s.firecrackerHostPath(), target);
+      log.debug("{}: {} -> {}", what, s.firecrackerHostPath(), target);
     } catch (HostException e) {
       throw new FcprocException(what + ": " + e.call() + " " + (e.path().isEmpty() ? target : e.path()), e);
     }

@@ -58,12 +58,12 @@ final class Networking {
   void ensureBridge(Commands asRoot) throws FcprocException {
     String bridge = Inputs.interfaceName("bridge name", config.bridgeName());
     if (asCaller.run("ip", "link", "show", bridge).succeeded()) {
-      log.info("bridge {} exists; bringing it up", bridge);
+      log.debug("bridge {} exists; bringing it up", bridge);
       asRoot.privileged("ip", "link", "set", bridge, "up");
       return;
     }
     String address = Inputs.ipv4("bridge IP", config.bridgeIp()) + "/" + Inputs.prefixLength("CIDR", config.cidr());
-    log.info("adding bridge {} with {}", bridge, address);
+    log.debug("adding bridge {} with {}", bridge, address);
     asRoot.privileged("ip", "link", "add", "name", bridge, "type", "bridge");
     asRoot.privileged("ip", "addr", "add", address, "dev", bridge);
     asRoot.privileged("ip", "link", "set", bridge, "up");
@@ -85,14 +85,14 @@ final class Networking {
     requireBridge(bridge, tap);
     refuseNonTap(tap);
     if (asCaller.run("ip", "link", "show", tap).succeeded()) {
-      log.info("deleting stale TAP {}", tap);
+      log.debug("deleting stale TAP {}", tap);
       try {
         asRoot.privileged("ip", "link", "del", tap);
       } catch (CommandFailedException ignored) {
         // As in the seed: the add below reports the real problem.
       }
     }
-    log.info("adding TAP {} owned by {}:{} on bridge {}", tap, uid, gid, bridge);
+    log.debug("adding TAP {} owned by {}:{} on bridge {}", tap, uid, gid, bridge);
     asRoot.privileged(
         "ip", "tuntap", "add", "dev", tap, "mode", "tap", "user", Integer.toString(uid), "group", Integer.toString(gid));
     asRoot.privileged("ip", "link", "set", tap, "master", bridge);
@@ -113,7 +113,7 @@ final class Networking {
     boolean stale = refuseNonTap(tap);
     HostException deleteFailure = null;
     if (stale) {
-      log.info("deleting stale TAP {}", tap);
+      log.debug("deleting stale TAP {}", tap);
       try {
         host.deleteLink(tap);
       } catch (HostException e) {
@@ -122,7 +122,7 @@ final class Networking {
         }
       }
     }
-    log.info("adding TAP {} owned by {}:{} on bridge {} (ioctls)", tap, uid, gid, bridge);
+    log.debug("adding TAP {} owned by {}:{} on bridge {} (ioctls)", tap, uid, gid, bridge);
     try {
       host.createTap(tap, uid, gid);
     } catch (HostException e) {

@@ -63,7 +63,7 @@ final class SocketHandoff {
     int mode = privilege.runtimeDirMode();
     try (Handle h = NoFollowPaths.createDirectories(host, dir, mode, "create runtime dir")) {
       host.fchmod(h, mode);
-      log.info("runtime dir {} ready, mode {}", dir, String.format("%04o", mode));
+      log.debug("runtime dir {} ready, mode {}", dir, String.format("%04o", mode));
     } catch (HostException e) {
       throw new FcprocException("chmod runtime dir " + dir, e);
     }
@@ -264,7 +264,7 @@ final class SocketHandoff {
     try {
       host.fchmod(socket, SOCKET_MODE);
       host.fchown(socket, uid, gid);
-      log.info("socket {} handed to {}:{} mode 0600", path, uid, gid);
+      log.debug("socket {} handed to {}:{} mode 0600", path, uid, gid);
       return socket;
     } catch (HostException e) {
       socket.close();

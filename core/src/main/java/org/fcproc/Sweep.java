@@ -168,7 +168,7 @@ final class Sweep {
     if (!spec.tapPrefix().isEmpty()) {
       sweepTaps(spec.tapPrefix(), spec.dryRun(), f);
     }
-    log.info("sweep{}: {} reclaimed, {} refused, {} alive, {} failed", spec.dryRun() ? " (dry run)" : "",
+    log.debug("sweep{}: {} reclaimed, {} refused, {} alive, {} failed", spec.dryRun() ? " (dry run)" : "",
         f.reclaimed.size(), f.refused.size(), f.alive.size(), f.failed.size());
     return new SweepReport(spec.dryRun(), spec.firecrackerBase(), runtimeDir, f.reclaimed, f.refused, f.alive, f.failed);
   }
@@ -185,7 +185,7 @@ final class Sweep {
       return;
     } catch (FcprocException e) {
       if (e.getCause() instanceof HostException h && h.is(Errno.ENOENT)) {
-        log.info("no firecracker base {}: no VM to sweep", base);
+        log.debug("no firecracker base {}: no VM to sweep", base);
         return;
       }
       f.failed(SweepReport.Kind.DIRECTORY, base, e.getMessage());
@@ -241,7 +241,7 @@ final class Sweep {
       Optional<String> life = evidenceOfLife(vm, id, idDir);
       if (life.isPresent()) {
         f.alive(SweepReport.Kind.VM, idDir, life.get());
-        log.info("sweep: {} is alive: {}", idDir, life.get());
+        log.debug("sweep: {} is alive: {}", idDir, life.get());
         return;
       }
       String chroot = idDir + "/" + CHROOT_NAME;
@@ -278,7 +278,7 @@ final class Sweep {
       }
       removeVmDirectory(fcBase, vm, vmStat, id, idDir);
       f.reclaimed(SweepReport.Kind.VM, idDir, "removed (chroot by the guarded cleanup): " + why);
-      log.info("sweep: reclaimed {}", idDir);
+      log.debug("sweep: reclaimed {}", idDir);
     }
   }
 
@@ -611,7 +611,7 @@ final class Sweep {
         throw new RefusedException("unlink", path, "it was renamed just before it was unlinked; what was put in its place was unlinked instead");
       }
       f.reclaimed(SweepReport.Kind.SOCKET, path, "unlinked: " + why);
-      log.info("sweep: unlinked stale socket {}", path);
+      log.debug("sweep: unlinked stale socket {}", path);
     }
   }
 
@@ -686,6 +686,6 @@ final class Sweep {
       throw e;
     }
     f.reclaimed(SweepReport.Kind.TAP, name, "deleted: " + why);
-    log.info("sweep: deleted unused TAP {}", name);
+    log.debug("sweep: deleted unused TAP {}", name);
   }
 }

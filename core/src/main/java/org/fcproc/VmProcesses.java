@@ -104,7 +104,7 @@ final class VmProcesses {
     try (Handle socket = sockets.handOff(
         apiSock, "firecracker api socket", me.uid(), me.gid(), SocketHandoff.SYNC_TIMEOUT, SocketHandoff.SYNC_INTERVAL)) {
       api.sendCtrlAltDel(socket);
-      log.info("sent SendCtrlAltDel to {}", apiSock);
+      log.debug("sent SendCtrlAltDel to {}", apiSock);
     }
   }
 
@@ -152,7 +152,7 @@ final class VmProcesses {
       if (checkIdentity) {
         VmIdentity.Verdict v = identity.judge(process, apiSock, VmJail.ofSocket(apiSock), "wait for exit");
         if (v instanceof VmIdentity.NotVm n) {
-          log.info("wait for {} ({}): pid {} is not the VM's process ({}): the VM's process has exited", pid, apiSock, pid,
+          log.debug("wait for {} ({}): pid {} is not the VM's process ({}): the VM's process has exited", pid, apiSock, pid,
               n.reason());
           return;
         }
@@ -206,13 +206,13 @@ final class VmProcesses {
     } catch (HostException e) {
       throw new FcprocException("kill -KILL " + pid, e);
     }
-    log.info("sent SIGKILL to pid {}", pid);
+    log.debug("sent SIGKILL to pid {}", pid);
   }
 
   /** The seed's sudo branch: {@code sudo -n kill -KILL pid}. */
   void killWithSudo(Commands throughSudo, int pid) throws FcprocException {
     throughSudo.privileged("kill", "-KILL", Integer.toString(pid));
-    log.info("sent SIGKILL to pid {} through sudo", pid);
+    log.debug("sent SIGKILL to pid {} through sudo", pid);
   }
 
   // ---------------------------------------------------------------- the sure kill (ATTACKS P2)
@@ -265,7 +265,7 @@ final class VmProcesses {
           throw new FcprocException("kill -KILL " + pid,
               new HostException(Errno.ESRCH, "pidfd_send_signal", Integer.toString(pid), "the process has exited"));
         }
-        log.info("kill {} ({}): the process has already exited (a zombie); nothing sent", pid, apiSock);
+        log.debug("kill {} ({}): the process has already exited (a zombie); nothing sent", pid, apiSock);
         return;
       }
       if (v instanceof VmIdentity.NotVm n) {
@@ -281,7 +281,7 @@ final class VmProcesses {
       } catch (HostException e) {
         throw new FcprocException("kill -KILL " + pid + ": pidfd_send_signal", e);
       }
-      log.info("sent SIGKILL to pid {} through its pidfd ({})", pid, evidence);
+      log.debug("sent SIGKILL to pid {} through its pidfd ({})", pid, evidence);
     }
   }
 

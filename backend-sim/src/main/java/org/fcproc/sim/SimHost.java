@@ -103,6 +103,16 @@ public final class SimHost implements HostOps {
     return builder().build();
   }
 
+  /**
+   * A simulated host with the {@link StandardLayout} (and its {@code PATH}), acting as root: the
+   * host the scenarios start from, ready for {@code Fcproc.create(host, config)}.
+   */
+  public static SimHost standardLayout() {
+    SimHost h = builder().env("PATH", StandardLayout.PATH).build();
+    StandardLayout.arrange(h);
+    return h;
+  }
+
   public static Builder builder() {
     return new Builder();
   }

@@ -15,9 +15,9 @@ import org.fcproc.sim.explore.Postcondition;
 import org.fcproc.sim.explore.Target;
 
 /**
- * The simulated host the benchmarks use: the same standard host, VM and cleanup exploration target
- * as backend-sim's explorer tests ({@code backend-sim/src/test/.../explore/Fixtures.java} and
- * {@code ExplorerTest.cleanup}), copied here because test classes are not a dependency.
+ * The simulated host the benchmarks use: backend-sim's standard layout, and the same VM and cleanup
+ * exploration target as backend-sim's explorer tests ({@code backend-sim/src/test/.../explore/Fixtures.java}
+ * and {@code ExplorerTest.cleanup}), copied here because test classes are not a dependency.
  */
 public final class SimFixtures {
   public static final int VM = 1000;
@@ -31,29 +31,11 @@ public final class SimFixtures {
 
   private SimFixtures() {}
 
-  /** The host before anything of the VM exists, with the firecracker base directory. */
+  /** The standard host ({@link SimHost#standardLayout()}) with the runtime directory and the
+   *  firecracker base directory, before anything of the VM exists. */
   public static SimHost beforeStaging() {
-    SimHost h = SimHost.create();
-    h.mkdirs("/etc");
-    h.writeFile("/etc/shadow", "root:$6$not-a-real-hash:19000:0:99999:7:::\n", 0640, 0, 42);
-    h.writeFile("/etc/passwd", "root:x:0:0:root:/root:/bin/bash\n", 0644, 0, 0);
-    h.mkdirs("/dev");
-    h.mknod("/dev/vhost-vsock", FileType.CHAR_DEVICE, 0666, new DeviceNumber(10, 241), 0, 0);
-    h.mkdirs("/usr/bin");
-    h.writeFile("/usr/bin/firecracker", "\u007fELF fake firecracker\n", 0755, 0, 0);
-    h.mkdirs("/usr/lib");
-    h.writeFile("/usr/lib/libc.so.6", "\u007fELF libc\n", 0755, 0, 0);
-    h.mkdirs("/usr/lib64");
-    h.writeFile("/usr/lib64/ld-linux-x86-64.so.2", "\u007fELF ld.so\n", 0755, 0, 0);
-    h.symlink("/lib", "usr/lib");
-    h.symlink("/lib64", "usr/lib64");
-    h.mkdirs("/var/lib/fcproc/images");
-    h.writeFile(KERNEL, "fake kernel image\n", 0644, 0, 0);
-    h.mkdirs("/var/lib/fcproc/vms/vm1");
-    h.writeFile(ROOTFS, "fake rootfs\n", 0600, 0, 0);
+    SimHost h = SimHost.standardLayout();
     h.mkdirs("/run/fcproc", 0711, 0, 0);
-    h.mkdirs("/srv/jail", 0755, 0, 0);
-    h.mkdirs("/tmp", 01777, 0, 0);
     h.mkdirs("/srv/jail/firecracker", 0755, 0, 0);
     return h;
   }

@@ -98,7 +98,7 @@ final class FcprocCommand {
   @Option(
       names = {"-v", "--verbose"},
       scope = ScopeType.INHERIT,
-      description = "Log to stderr: -v the steps (info), -vv also every host call (debug).")
+      description = "Log to stderr: -v the steps, -vv also every host call.")
   boolean[] verbose = new boolean[0];
 
   @Option(

@@ -24,6 +24,10 @@ public final class Main {
   static final String LOGBACK_CONFIG = "org/fcproc/linux/cli/logback-cli.xml";
   /** The system property the Logback configuration reads the org.fcproc level from. */
   static final String LOG_LEVEL_PROPERTY = "fcproc.log.level";
+  /** ... and the level of the host-call loggers (the backend, the library's command runner and
+   *  helper call, its socket watch and pid probes): INFO under -v, so that -v shows the steps and
+   *  -vv every host call. */
+  static final String LOG_CALLS_LEVEL_PROPERTY = "fcproc.log.calls.level";
 
   private Main() {}
 
@@ -107,7 +111,8 @@ public final class Main {
           root.json, out, err);
     }
     String command = commandName(leaf);
-    System.setProperty(LOG_LEVEL_PROPERTY, switch (root.verbose.length) {
+    System.setProperty(LOG_LEVEL_PROPERTY, root.verbose.length == 0 ? "WARN" : "DEBUG");
+    System.setProperty(LOG_CALLS_LEVEL_PROPERTY, switch (root.verbose.length) {
       case 0 -> "WARN";
       case 1 -> "INFO";
       default -> "DEBUG";

@@ -5,11 +5,9 @@ import org.fcproc.ChrootDriveSpec;
 import org.fcproc.ChrootSpec;
 import org.fcproc.Config;
 import org.fcproc.Fcproc;
-import org.fcproc.host.DeviceNumber;
-import org.fcproc.host.FileType;
 import org.fcproc.sim.SimHost;
 
-/** A standard-ish host, arranged by hand with the fixture API, and the VM that lives on it. */
+/** The standard host ({@link SimHost#standardLayout()}) and the VM that lives on it. */
 final class Fixtures {
   static final int VM = 1000;
   static final String AREA = "/srv/jail/firecracker/vm1";
@@ -22,29 +20,10 @@ final class Fixtures {
 
   private Fixtures() {}
 
-  /** The host before anything of the VM exists. */
+  /** The host before anything of the VM exists: the standard layout and the runtime directory. */
   static SimHost standard() {
-    SimHost h = SimHost.create();
-    h.mkdirs("/etc");
-    h.writeFile("/etc/shadow", "root:$6$not-a-real-hash:19000:0:99999:7:::\n", 0640, 0, 42);
-    h.writeFile("/etc/passwd", "root:x:0:0:root:/root:/bin/bash\n", 0644, 0, 0);
-    h.mkdirs("/dev");
-    h.mknod("/dev/vhost-vsock", FileType.CHAR_DEVICE, 0666, new DeviceNumber(10, 241), 0, 0);
-    h.mkdirs("/usr/bin");
-    h.writeFile("/usr/bin/firecracker", "\u007fELF fake firecracker\n", 0755, 0, 0);
-    h.mkdirs("/usr/lib");
-    h.writeFile("/usr/lib/libc.so.6", "\u007fELF libc\n", 0755, 0, 0);
-    h.mkdirs("/usr/lib64");
-    h.writeFile("/usr/lib64/ld-linux-x86-64.so.2", "\u007fELF ld.so\n", 0755, 0, 0);
-    h.symlink("/lib", "usr/lib");
-    h.symlink("/lib64", "usr/lib64");
-    h.mkdirs("/var/lib/fcproc/images");
-    h.writeFile(KERNEL, "fake kernel image\n", 0644, 0, 0);
-    h.mkdirs("/var/lib/fcproc/vms/vm1");
-    h.writeFile(ROOTFS, "fake rootfs\n", 0600, 0, 0);
+    SimHost h = SimHost.standardLayout();
     h.mkdirs("/run/fcproc", 0711, 0, 0);
-    h.mkdirs("/srv/jail", 0755, 0, 0);
-    h.mkdirs("/tmp", 01777, 0, 0);
     return h;
   }
 
