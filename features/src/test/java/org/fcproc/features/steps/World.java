@@ -43,6 +43,9 @@ public final class World {
   /** The fake firecracker serving each API socket, by socket path. */
   final Map<String, Integer> firecrackers = new HashMap<>();
 
+  /** The moves scheduled inside the operation, checked after it and at the end of the scenario. */
+  final AdversaryMoves moves = new AdversaryMoves();
+
   private Outcome outcome;
   private HostState before;
   private List<MountState> mountsBefore;
@@ -93,6 +96,7 @@ public final class World {
     } catch (Exception e) {
       outcome = new Outcome(null, e);
     }
+    moves.checkNoneFailed();
   }
 
   Outcome outcome() {
