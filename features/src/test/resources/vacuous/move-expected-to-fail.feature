@@ -9,6 +9,7 @@ Feature: A scenario that says its adversary's move cannot be made
     And the adversary swaps "/etc/passwd" for a symlink to "/etc/shadow" just before fcproc's first "fstat" call
     And the adversary's move is expected to fail
     When fcproc hands the socket "/run/fcproc/vm1.sock" to 1000:1000
-    Then the adversary's move failed with "EACCES"
+    Then show the outcome
+    And the adversary's move failed with "EACCES"
     And the operation succeeds
     And "/etc/passwd" is unchanged

@@ -50,6 +50,8 @@ public final class World {
   private HostState before;
   private List<MountState> mountsBefore;
   private long startNanos;
+  /** How many commands had run (the arrangements' own) before the first When. */
+  private int commandsBefore;
 
   /**
    * Arranges the host: applies {@code step} now and remembers it, so that an exploration can build
@@ -90,6 +92,7 @@ public final class World {
       before = host.state();
       mountsBefore = host.mounts();
       startNanos = host.nanoTime();
+      commandsBefore = host.commandsRun().size();
     }
     try {
       outcome = new Outcome(op.run(fcproc()), null);
@@ -110,6 +113,13 @@ public final class World {
   List<MountState> mountsBefore() {
     before();
     return mountsBefore;
+  }
+
+  /** The commands run since the first When: fcproc's, not the arrangements'. */
+  List<String> commandsSinceFirstWhen() {
+    before();
+    List<String> all = host.commandsRun();
+    return all.subList(Math.min(commandsBefore, all.size()), all.size());
   }
 
   long elapsedNanos() {
