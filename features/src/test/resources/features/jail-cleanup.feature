@@ -36,6 +36,32 @@ Feature: Cleaning up the jailer chroot
       | /home/victim/.ssh           |
       | /srv/jail/firecracker/vm1   |
 
+  Scenario: The orphan sweep reclaims a VM whose process is gone
+    Given a jailer chroot staged at "/srv/jail/firecracker/vm1/root" for 1000:1000
+    When fcproc sweeps the firecracker base "/srv/jail/firecracker"
+    Then the sweep reclaimed "/srv/jail/firecracker/vm1"
+    And the sweep reclaimed "/srv/jail/firecracker/vm1/root/usr/lib"
+    And "/srv/jail/firecracker/vm1" does not exist
+    And nothing is mounted at or under "/srv/jail/firecracker"
+    And nothing outside "/srv/jail/firecracker" changed except "/var/lib/fcproc/images/vmlinux, /var/lib/fcproc/images/initrd.img, /var/lib/fcproc/vms/vm1/rootfs.ext4"
+    And no command was run
+
+  @sim-only
+  Scenario: The orphan sweep leaves a running VM alone
+    Given a jailed firecracker with id "vm1" in the chroot "/srv/jail/firecracker/vm1/root"
+    When fcproc sweeps the firecracker base "/srv/jail/firecracker"
+    Then the sweep left "/srv/jail/firecracker/vm1" alone as alive
+    And the sweep reclaimed nothing
+    And the host is unchanged
+
+  Scenario: The orphan sweep refuses a VM whose chroot is a symlink
+    Given a directory "/srv/jail/firecracker/vm1" owned by 1000:1000 with mode 0755
+    And a symlink "/srv/jail/firecracker/vm1/root" pointing to "/etc"
+    When fcproc sweeps the firecracker base "/srv/jail/firecracker"
+    Then the sweep refused "/srv/jail/firecracker/vm1/root" because "the chroot is a symlink"
+    And the sweep reclaimed nothing
+    And the host is unchanged
+
   @C1
   Rule: The chroot root is a symlink
     Invariant: Cleanup refuses and the host is left as it was.
@@ -81,6 +107,17 @@ Feature: Cleaning up the jailer chroot
       Given a directory "/srv/jail/firecracker/vm1" owned by 1000:1000 with mode 0755
       And a directory "/srv/jail/firecracker/vm1/root/run" owned by 1000:1000 with mode 0755
       And the adversary swaps "/srv/jail/firecracker/vm1/root" for a symlink to "/" just before fcproc's first "mountInfo" call
+      When fcproc cleans up the jailer chroot "/srv/jail/firecracker/vm1/root"
+      Then the operation is refused because "it was replaced during cleanup"
+      And nothing outside "/srv/jail/firecracker/vm1" changed
+
+    Scenario: The chroot swapped for a symlink to / between the detach and the delete: nothing outside is deleted
+      Cleanup reads the mount table twice: before detaching, and again before the delete to see
+      that nothing was mounted meanwhile. The swap comes just before the second reading.
+
+      Given a directory "/srv/jail/firecracker/vm1" owned by 1000:1000 with mode 0755
+      And a directory "/srv/jail/firecracker/vm1/root/run" owned by 1000:1000 with mode 0755
+      And the adversary swaps "/srv/jail/firecracker/vm1/root" for a symlink to "/" just before fcproc's 2nd "mountInfo" call
       When fcproc cleans up the jailer chroot "/srv/jail/firecracker/vm1/root"
       Then the operation is refused because "it was replaced during cleanup"
       And nothing outside "/srv/jail/firecracker/vm1" changed

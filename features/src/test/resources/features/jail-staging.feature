@@ -39,7 +39,7 @@ Feature: Staging the jailer chroot
     And "/srv/jail/firecracker/vm1/root/lib" is a symlink to "usr/lib"
     And "/srv/jail/firecracker/vm1/root/lib64" is a symlink to "usr/lib64"
     And nothing is mounted outside "/srv/jail/firecracker/vm1/root"
-    And nothing outside "/srv/jail" changed except "/var/lib/fcproc/images/vmlinux, /var/lib/fcproc/images/initrd.img, /var/lib/fcproc/vms/vm1/rootfs.ext4"
+    And nothing outside "/srv/jail" changed except "/var/lib/fcproc/images/vmlinux, /var/lib/fcproc/images/initrd.img, /var/lib/fcproc/vms/vm1/rootfs.ext4 and its owner"
 
   @input
   Scenario Outline: Bad staging input is refused before the host is touched

@@ -35,12 +35,15 @@ Feature: Bridge and TAP devices
     When fcproc creates the TAP "<tap>" owned by <owner>
     Then the input is rejected with "<message>"
     And the host is unchanged
+    And no command was run
 
     Examples:
       | tap                  | owner     | message                               |
       | tap with space       | 1000:1000 | contains '/', ':', white space        |
       | a-name-that-is-long  | 1000:1000 | is longer than 15 bytes               |
       | tap-vm1              | -1:1000   | uid: id is negative                   |
+      | tap\nvm1             | 1000:1000 | white space or a control character    |
+      | tap\tvm1             | 1000:1000 | white space or a control character    |
 
   @input
   Scenario Outline: A bad bridge configuration is refused before the host is touched
@@ -53,6 +56,7 @@ Feature: Bridge and TAP devices
     Examples:
       | name     | ip          | cidr | message                          |
       | br 0     | 172.16.0.1  | 24   | contains '/', ':', white space   |
+      | br\n0    | 172.16.0.1  | 24   | white space or a control char    |
       | fcbr0    | 172.16.0.300| 24   | not a dotted-quad IPv4 address   |
       | fcbr0    | 172.16.0.1  | 33   | prefix length must be 0 to 32    |
       | fcbr0    | 172.16.0    | 24   | not a dotted-quad IPv4 address   |

@@ -26,6 +26,7 @@ Feature: Finding, stopping and killing a VM's firecracker
     Then the PID found is that of the firecracker serving "/run/fcproc/vm1.sock"
     When fcproc resolves the PID for the API socket "/run/fcproc/vm9.sock" with machine PID 4242
     Then the PID found is 4242
+    And the PID found is not that of the firecracker serving "/run/fcproc/vm1.sock"
     When fcproc resolves the PID for the API socket "/run/fcproc/vm9.sock" with no machine PID
     Then the PID found is 0
 

@@ -498,13 +498,13 @@ public final class KernelScenarioHost implements ScenarioHost {
 
   /** Through the recording decorator fcproc is given: the action runs in fcproc's thread, before the call. */
   @Override
-  public void beforeFirstCall(String call, Runnable action) {
-    ops.beforeFirst(call, action);
+  public void beforeCall(String call, int nth, Runnable action) {
+    ops.beforeCall(call, nth, action);
   }
 
   @Override
-  public void failFirstCall(String call, Errno errno) {
-    ops.failFirst(call, errno);
+  public void failFirstCall(String call, Errno errno, Runnable whenInjected) {
+    ops.failFirst(call, errno, whenInjected);
   }
 
   /**

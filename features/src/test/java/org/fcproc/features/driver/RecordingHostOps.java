@@ -37,36 +37,47 @@ final class RecordingHostOps implements HostOps {
   private final List<String> commands = Collections.synchronizedList(new ArrayList<>());
   private final List<String> detached = Collections.synchronizedList(new ArrayList<>());
 
-  /** Actions to run once, just before fcproc's first call of a name; errnos for its first call of a name. */
-  private final java.util.Map<String, java.util.List<Runnable>> before = new java.util.HashMap<>();
-  private final java.util.Map<String, org.fcproc.host.Errno> failures = new java.util.HashMap<>();
+  /** Actions to run once, just before fcproc's nth call of a name; errnos for its first call of a name. */
+  private final java.util.List<Scheduled> before = new java.util.ArrayList<>();
+  private final java.util.Map<String, Integer> calls = new java.util.HashMap<>();
+  private final java.util.Map<String, Fault> failures = new java.util.HashMap<>();
+
+  private record Scheduled(String call, int nth, Runnable action) {}
+
+  private record Fault(org.fcproc.host.Errno errno, Runnable whenInjected) {}
 
   RecordingHostOps(HostOps host) {
     this.host = host;
   }
 
-  /** {@code action} runs once, just before fcproc's first {@code call} (a HostOps method name). */
-  synchronized void beforeFirst(String call, Runnable action) {
-    before.computeIfAbsent(call, k -> new java.util.ArrayList<>()).add(action);
+  /** {@code action} runs once, just before fcproc's {@code nth} {@code call} (a HostOps method name), counting from 1. */
+  synchronized void beforeCall(String call, int nth, Runnable action) {
+    before.add(new Scheduled(call, nth, action));
   }
 
-  /** fcproc's first {@code call} fails with {@code errno}, the host untouched. */
-  synchronized void failFirst(String call, org.fcproc.host.Errno errno) {
-    failures.put(call, errno);
+  /** fcproc's first {@code call} fails with {@code errno}, the host untouched; {@code whenInjected} runs then. */
+  synchronized void failFirst(String call, org.fcproc.host.Errno errno, Runnable whenInjected) {
+    failures.put(call, new Fault(errno, whenInjected));
   }
 
   private void enter(String call) throws HostException {
-    java.util.List<Runnable> actions;
-    org.fcproc.host.Errno errno;
+    java.util.List<Runnable> actions = new java.util.ArrayList<>();
+    Fault fault;
     synchronized (this) {
-      actions = before.remove(call);
-      errno = failures.remove(call);
+      int n = calls.merge(call, 1, Integer::sum);
+      for (var it = before.iterator(); it.hasNext(); ) {
+        Scheduled s = it.next();
+        if (s.call().equals(call) && s.nth() == n) {
+          actions.add(s.action());
+          it.remove();
+        }
+      }
+      fault = failures.remove(call);
     }
-    if (actions != null) {
-      actions.forEach(Runnable::run);
-    }
-    if (errno != null) {
-      throw new HostException(errno, call, "", "injected by the scenario");
+    actions.forEach(Runnable::run);
+    if (fault != null) {
+      fault.whenInjected().run();
+      throw new HostException(fault.errno(), call, "", "injected by the scenario");
     }
   }
 

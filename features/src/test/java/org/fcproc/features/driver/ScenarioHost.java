@@ -82,13 +82,17 @@ public interface ScenarioHost {
   // ---------------------------------------------------------------- the adversary inside a call
 
   /**
-   * Runs {@code action} once, just before fcproc's first host call named {@code call} (a
-   * {@link HostOps} method name such as {@code fchmod} or {@code unlinkAt}).
+   * Runs {@code action} once, just before fcproc's {@code nth} (counting from 1) host call named
+   * {@code call} (a {@link HostOps} method name such as {@code fchmod} or {@code unlinkAt}). If
+   * fcproc never makes that call, {@code action} never runs: the steps check that it did.
    */
-  void beforeFirstCall(String call, Runnable action);
+  void beforeCall(String call, int nth, Runnable action);
 
-  /** fcproc's first host call named {@code call} fails with {@code errno}. */
-  void failFirstCall(String call, Errno errno);
+  /**
+   * fcproc's first host call named {@code call} fails with {@code errno}; {@code whenInjected}
+   * runs when it does, so the steps can tell a fault that never fired.
+   */
+  void failFirstCall(String call, Errno errno, Runnable whenInjected);
 
   /**
    * As the adversary (uid and gid 1000, with its own permissions): renames {@code path} to

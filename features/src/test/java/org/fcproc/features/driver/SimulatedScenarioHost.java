@@ -193,19 +193,25 @@ public final class SimulatedScenarioHost implements ScenarioHost {
   }
 
   @Override
-  public void beforeFirstCall(String call, Runnable action) {
-    boolean[] done = {false};
+  public void beforeCall(String call, int nth, Runnable action) {
+    int[] seen = {0};
     sim.beforeEachCall(c -> {
-      if (!done[0] && c.call().equals(call)) {
-        done[0] = true;
+      if (c.call().equals(call) && ++seen[0] == nth) {
         action.run();
       }
     });
   }
 
   @Override
-  public void failFirstCall(String call, Errno errno) {
-    sim.failOnce(c -> c.call().equals(call), errno);
+  public void failFirstCall(String call, Errno errno, Runnable whenInjected) {
+    // The simulator drops a once-fault when its predicate first matches, and fails that call.
+    sim.failOnce(c -> {
+      if (!c.call().equals(call)) {
+        return false;
+      }
+      whenInjected.run();
+      return true;
+    }, errno);
   }
 
   @Override

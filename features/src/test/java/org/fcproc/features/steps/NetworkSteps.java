@@ -11,7 +11,7 @@ import java.util.OptionalInt;
 import org.fcproc.features.driver.Owner;
 import org.fcproc.host.LinkInfo;
 
-/** Bridge and TAP steps. */
+/** Bridge and TAP steps. Link names decode {@code \n} and {@code \t} as paths do ({@link ParameterTypes#decodePath}). */
 public final class NetworkSteps {
   private final World world;
 
@@ -25,18 +25,20 @@ public final class NetworkSteps {
   }
 
   @Given("the host has a TAP {string} owned by {owner} that is down")
-  public void tap(String name, Owner owner) {
+  public void tap(String rawName, Owner owner) {
+    String name = ParameterTypes.decodePath(rawName);
     world.arrange(h -> h.link(name, LinkInfo.Kind.TAP, false, Optional.of(owner), List.of()));
   }
 
   @Given("the host has a veth link {string}")
-  public void veth(String name) {
+  public void veth(String rawName) {
+    String name = ParameterTypes.decodePath(rawName);
     world.arrange(h -> h.link(name, LinkInfo.Kind.VETH, false, Optional.empty(), List.of()));
   }
 
   @Given("the configured bridge is {string} with the address {string} and prefix length {string}")
   public void configuredBridge(String name, String ip, String cidr) {
-    world.bridgeName = name;
+    world.bridgeName = ParameterTypes.decodePath(name);
     world.bridgeIp = ip;
     world.cidr = cidr;
   }
@@ -52,7 +54,7 @@ public final class NetworkSteps {
   @When("fcproc creates the TAP {string} owned by {owner}")
   public void createTapOwned(String tap, Owner owner) {
     world.act(f -> {
-      f.createTapOwned(tap, owner.uid(), owner.gid());
+      f.createTapOwned(ParameterTypes.decodePath(tap), owner.uid(), owner.gid());
       return null;
     });
   }
@@ -60,13 +62,13 @@ public final class NetworkSteps {
   @When("fcproc creates the TAP {string}")
   public void createTap(String tap) {
     world.act(f -> {
-      f.createTap(tap);
+      f.createTap(ParameterTypes.decodePath(tap));
       return null;
     });
   }
 
   private LinkInfo link(String name) {
-    Optional<LinkInfo> link = world.host.linkState(name);
+    Optional<LinkInfo> link = world.host.linkState(ParameterTypes.decodePath(name));
     assertThat(link).as("link %s", name).isPresent();
     return link.get();
   }
@@ -96,7 +98,7 @@ public final class NetworkSteps {
 
   @Then("the link {string} does not exist")
   public void noLink(String name) {
-    assertThat(world.host.linkState(name)).as("link %s", name).isEmpty();
+    assertThat(world.host.linkState(ParameterTypes.decodePath(name))).as("link %s", name).isEmpty();
   }
 
   @Then("the link {string} is a veth link")

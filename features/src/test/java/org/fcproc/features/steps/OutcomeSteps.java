@@ -40,6 +40,27 @@ public final class OutcomeSteps {
     assertThat(error.getMessage()).contains(message);
   }
 
+  /**
+   * For whoever writes a scenario: prints what the operation returned or threw (with its causes)
+   * and the host's changes since the first When. Checks nothing, so it never belongs in a
+   * scenario that is committed without other checks.
+   */
+  @Then("show the outcome")
+  public void show() {
+    World.Outcome o = world.outcome();
+    StringBuilder sb = new StringBuilder("---- outcome\n");
+    if (o.error() == null) {
+      sb.append("value: ").append(o.value()).append('\n');
+    } else {
+      for (Throwable t = o.error(); t != null; t = t.getCause()) {
+        sb.append(t == o.error() ? "error: " : "cause: ").append(t.getClass().getSimpleName()).append(": ").append(t.getMessage()).append('\n');
+      }
+    }
+    sb.append("---- host changes since the first When\n");
+    world.before().diff(world.host.state()).forEach(l -> sb.append(l).append('\n'));
+    System.out.print(sb);
+  }
+
   @Then("the error says {string}")
   public void errorSays(String text) {
     assertThat(world.outcome().error()).isNotNull();

@@ -13,7 +13,8 @@ import org.fcproc.host.Errno;
  *   <li>{@code {owner}} — {@code root}, {@code root:shadow} or {@code uid:gid};
  *   <li>{@code {mode}} — an octal mode such as {@code 0600};
  *   <li>{@code {device}} — {@code major:minor};
- *   <li>{@code {errno}} — an errno name such as {@code EBUSY}.
+ *   <li>{@code {errno}} — an errno name such as {@code EBUSY};
+ *   <li>{@code {ordinal}} — which call of a name: {@code first}, {@code 2nd}, {@code 3rd}...
  * </ul>
  */
 public final class ParameterTypes {
@@ -41,6 +42,17 @@ public final class ParameterTypes {
   public DeviceNumber device(String text) {
     String[] p = text.split(":");
     return new DeviceNumber(Integer.parseInt(p[0]), Integer.parseInt(p[1]));
+  }
+
+  /** Which call of a name, counting from 1: {@code first}, {@code second}, {@code third} or {@code 2nd}, {@code 4th}... */
+  @ParameterType("first|second|third|[1-9]\\d*(?:st|nd|rd|th)")
+  public Integer ordinal(String text) {
+    switch (text) {
+      case "first": return 1;
+      case "second": return 2;
+      case "third": return 3;
+      default: return Integer.parseInt(text.substring(0, text.length() - 2));
+    }
   }
 
   @ParameterType("E[A-Z]+")

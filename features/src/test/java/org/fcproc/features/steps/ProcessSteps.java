@@ -139,6 +139,17 @@ public final class ProcessSteps {
     assertThat(world.host.isRunning(pid)).isTrue();
   }
 
+  /**
+   * The operation returned a PID, and not that process's: a lookup that failed would pass a bare
+   * "not equal", so a failure fails this check too (use "the operation fails with" for that).
+   */
+  @Then("the PID found is not that of the firecracker serving {path}")
+  public void pidIsNotFirecrackers(String apiSock) {
+    new OutcomeSteps(world).succeeds();
+    int pid = world.firecrackerServing(apiSock);
+    assertThat(world.outcome().value()).as("the PID found").isNotNull().isNotEqualTo(pid);
+  }
+
   @Then("the PID found is {int}")
   public void pidIs(int pid) {
     new OutcomeSteps(world).succeeds();

@@ -43,10 +43,15 @@ public final class World {
   /** The fake firecracker serving each API socket, by socket path. */
   final Map<String, Integer> firecrackers = new HashMap<>();
 
+  /** The moves scheduled inside the operation, checked after it and at the end of the scenario. */
+  final AdversaryMoves moves = new AdversaryMoves();
+
   private Outcome outcome;
   private HostState before;
   private List<MountState> mountsBefore;
   private long startNanos;
+  /** How many commands had run (the arrangements' own) before the first When. */
+  private int commandsBefore;
 
   /**
    * Arranges the host: applies {@code step} now and remembers it, so that an exploration can build
@@ -87,12 +92,14 @@ public final class World {
       before = host.state();
       mountsBefore = host.mounts();
       startNanos = host.nanoTime();
+      commandsBefore = host.commandsRun().size();
     }
     try {
       outcome = new Outcome(op.run(fcproc()), null);
     } catch (Exception e) {
       outcome = new Outcome(null, e);
     }
+    moves.checkNoneFailed();
   }
 
   Outcome outcome() {
@@ -106,6 +113,13 @@ public final class World {
   List<MountState> mountsBefore() {
     before();
     return mountsBefore;
+  }
+
+  /** The commands run since the first When: fcproc's, not the arrangements'. */
+  List<String> commandsSinceFirstWhen() {
+    before();
+    List<String> all = host.commandsRun();
+    return all.subList(Math.min(commandsBefore, all.size()), all.size());
   }
 
   long elapsedNanos() {
