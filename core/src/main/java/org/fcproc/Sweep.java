@@ -18,7 +18,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The orphan sweep (BRIEF §6.7): finds the chroots, mounts, sockets and (given a prefix) TAP
+ * The orphan sweep (docs/DESIGN.md#the-orphan-sweep): finds the chroots, mounts, sockets and (given a prefix) TAP
  * devices of VMs whose process is gone — after a crash at any step of staging, of the VM or of the manager — and reclaims them
  * through the same guarded cleanup as {@link JailCleanup}.
  *

@@ -70,7 +70,7 @@ import org.slf4j.LoggerFactory;
  *       command line has the API socket path as one whole argument ({@code --api-sock PATH}); a
  *       path that only contains it — {@code /run/fc/vm1.sock.old} for {@code /run/fc/vm1.sock} —
  *       never counts. Anyone may name a path on its command line, so this is the weakest evidence
- *       (the residual of ATTACKS P1: such a process is taken for the VM, and only it).
+ *       (the residual of catalogue P1: such a process is taken for the VM, and only it).
  * </ol>
  * A zombie or a reaped process is <em>gone</em>. Every process fact is read through a pidfd
  * ({@link HostOps#process(PidHandle)}, {@link HostOps#processRoot}, {@link HostOps#processStartTime}):
@@ -79,7 +79,7 @@ import org.slf4j.LoggerFactory;
  * <h2>What each caller makes of it</h2>
  * The kill signals only a confirmed VM and refuses <em>not</em> and <em>unsure</em>; the wait
  * reports an exit only for <em>gone</em> and <em>not</em> (a pid that is positively someone else's
- * — the VM's process is gone, ATTACKS P2) and waits on while <em>unsure</em>, since reporting a
+ * — the VM's process is gone, catalogue P2) and waits on while <em>unsure</em>, since reporting a
  * running VM as exited lets its chroot be cleaned up under it; {@code findPid} falls back from the
  * socket to the pid file (jailed) and then to {@code pgrep} (both), each answer confirmed as above;
  * the sweep counts a process whose root is the chroot as life ({@link #runsInChroot}).
@@ -427,7 +427,7 @@ final class VmIdentity {
    * it).
    *
    * @throws RefusedException for a symlink on the way, a path that is not a socket, or a socket
-   *     with more than one link (it may be another VM's: ATTACKS S5/P4)
+   *     with more than one link (it may be another VM's: catalogue S5/P4)
    */
   OptionalInt listener(String apiSock, String operation) throws FcprocException {
     Handle socket;

@@ -41,7 +41,7 @@ final class VmProcesses {
 
   /**
    * The seed's {@code FindPID}, "the PID of the firecracker process listening on apiSock" —
-   * asked of the kernel instead of guessed from command lines (BRIEF §6.6, ATTACKS P1), by
+   * asked of the kernel instead of guessed from command lines (docs/DESIGN.md#readiness-and-identity, catalogue P1), by
    * {@link VmIdentity}:
    *
    * <ol>
@@ -62,7 +62,7 @@ final class VmProcesses {
    * </ol>
    *
    * <p>Refused, with no fallback: a symlink on the way to the socket or at it, a socket path that
-   * is not a socket, a socket with more than one link (another VM's socket: ATTACKS S5/P4).
+   * is not a socket, a socket with more than one link (another VM's socket: catalogue S5/P4).
    *
    * @return the pid; never 0
    * @throws RefusedException when the socket path is not a plain socket reached without symlinks,
@@ -121,7 +121,7 @@ final class VmProcesses {
    *       it;
    *   <li><em>not the VM</em> (another process listens on the socket; or, the socket silent, a
    *       process outside the chroot that does not name the socket): the VM's process is gone and
-   *       its pid reused, so it counts as exited at once (ATTACKS P2);
+   *       its pid reused, so it counts as exited at once (catalogue P2);
    *   <li><em>gone</em>: exited.
    * </ul>
    * The wait then polls the pidfd's process ({@link HostOps#process(PidHandle)}): reaped or a
@@ -215,11 +215,11 @@ final class VmProcesses {
     log.debug("sent SIGKILL to pid {} through sudo", pid);
   }
 
-  // ---------------------------------------------------------------- the sure kill (ATTACKS P2)
+  // ---------------------------------------------------------------- the sure kill (catalogue P2)
 
   /**
    * The safe kill: SIGKILL to the VM's firecracker process and to nothing else, even when
-   * {@code pid} has been reused (ATTACKS P2, BRIEF §3).
+   * {@code pid} has been reused (catalogue P2, docs/DESIGN.md#threat-model).
    *
    * <ol>
    *   <li>A pidfd is opened on {@code pid} first ({@code pidfd_open(2)}). From then on the pid
@@ -236,7 +236,7 @@ final class VmProcesses {
    * </ol>
    *
    * <p>Residual: in the command-line fallback, a process the caller's pid names that puts the
-   * socket path on its own command line passes the check (ATTACKS P1's adversary, killed by its
+   * socket path on its own command line passes the check (catalogue P1's adversary, killed by its
    * own doing); a process that does not is never signalled. Not root: with a privileged helper
    * the whole kill runs as one root command ({@code vm kill --pid N --api-sock PATH}); without one
    * it is done as the caller, and EPERM says the VM belongs to another user.

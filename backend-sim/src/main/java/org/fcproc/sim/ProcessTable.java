@@ -7,7 +7,7 @@ import java.util.TreeMap;
 
 /**
  * The pid space. Like {@code alloc_pid}, pids go up from the last one given, wrap at
- * {@code pid_max} and skip live pids, so an exited process's pid comes back (BRIEF §5: pids
+ * {@code pid_max} and skip live pids, so an exited process's pid comes back (docs/DESIGN.md#linux-facts: pids
  * are reused). The simulator wraps to 100 (Linux wraps to 300, {@code RESERVED_PIDS}).
  */
 final class ProcessTable {

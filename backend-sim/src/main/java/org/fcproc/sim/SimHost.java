@@ -41,7 +41,7 @@ import org.slf4j.LoggerFactory;
  * {@link HostOps} with the kernel semantics the SPI documents (see {@code MODEL.md} for what
  * is modelled and what is not), acting with the credentials it was built with (root by
  * default); {@link #as(int, int)} gives a view of the same host acting as another user, the
- * adversary of BRIEF §3.
+ * adversary of docs/DESIGN.md#threat-model.
  *
  * <p><b>One choke point.</b> Every call of every view — handle and connection calls included —
  * goes through one private path that numbers it, runs the before-call hooks (where an adversary

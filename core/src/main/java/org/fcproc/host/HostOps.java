@@ -6,7 +6,7 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * The host, as fcproc's core sees it: small primitives with kernel semantics (BRIEF §4).
+ * The host, as fcproc's core sees it: small primitives with kernel semantics (docs/DESIGN.md#design-rules).
  *
  * <p>Every decision about what is safe is made in core, once, and runs unchanged on every
  * backend; a backend only performs the call and reports the kernel's answer. So each method
@@ -233,7 +233,7 @@ public interface HostOps {
    * {@code inotify_init1(IN_CLOEXEC|IN_NONBLOCK)}: a new, empty {@link DirectoryWatch}; add
    * directories to it by handle ({@code inotify_add_watch} of {@code /proc/self/fd/N}), then wait
    * for entries created or moved into them in host time (inotify(7)). Core waits for
-   * Firecracker's sockets this way instead of polling (BRIEF §6.6) and falls back to polling when
+   * Firecracker's sockets this way instead of polling (docs/DESIGN.md#readiness-and-identity) and falls back to polling when
    * a watch cannot be had.
    *
    * @throws HostException ENOSYS without inotify; EMFILE past {@code fs.inotify.max_user_instances}
