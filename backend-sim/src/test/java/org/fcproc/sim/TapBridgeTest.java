@@ -7,7 +7,6 @@ import org.fcproc.Config;
 import org.fcproc.Fcproc;
 import org.fcproc.FcprocException;
 import org.fcproc.InvalidInputException;
-import org.fcproc.RefusedException;
 import org.fcproc.host.LinkInfo;
 import org.junit.jupiter.api.Test;
 
@@ -25,12 +24,13 @@ class TapBridgeTest {
   }
 
   @Test
-  void aBridgeThatIsNotABridgeIsRefused() {
+  void aBridgeThatIsNotABridgeFailsAndLeavesNoTap() {
     SimHost h = SimHost.create();
     h.addLink("fcbr0", LinkInfo.Kind.VETH);
     assertThatThrownBy(() -> Fcproc.create(h, CONFIG).createTapOwned("tap-vm1", 1000, 1000))
-        .isInstanceOf(RefusedException.class)
-        .hasMessageContaining("is a veth, not a bridge");
+        .isInstanceOf(FcprocException.class)
+        .hasMessageContaining("setLinkMaster")
+        .hasRootCauseMessage("setLinkMaster: EOPNOTSUPP (fcbr0 is not a bridge)");
     assertThat(h.links()).extracting(LinkInfo::name).containsExactlyInAnyOrder("fcbr0", "lo");
   }
 

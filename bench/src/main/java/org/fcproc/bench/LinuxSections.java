@@ -252,7 +252,8 @@ final class LinuxSections {
     int uid = JailWorkspace.UID;
     SeedWay seed = new SeedWay(host);
     boolean watchExists = NoWatchHost.spiHasWatch();
-    Config cfg = new Config("/usr/bin/firecracker", BRIDGE, "172.16.0.1", "24", ws.work + "/run");
+    // The sockets are in the runtime directory: besides a jailer chroot, the only place a hand-off acts.
+    Config cfg = new Config("/usr/bin/firecracker", BRIDGE, "172.16.0.1", "24", dir);
     // fcproc as it is (with the directory watch when the SPI has one), and fcproc made to poll
     Fcproc fcPoll = Fcproc.create(NoWatchHost.wrap(host), cfg);
     // the hand-off alone, socket already there: the cost once the wait is over
