@@ -247,13 +247,13 @@ final class LinuxSections {
 
   void sockets() throws Exception {
     log("item 3: socket readiness latency");
-    String dir = ws.work + "/sock";
+    // In the runtime directory (ws.work/run): besides a jailer chroot, the only place a hand-off acts.
+    String dir = ws.work + "/run/sock";
     Files.createDirectories(Path.of(dir));
     int uid = JailWorkspace.UID;
     SeedWay seed = new SeedWay(host);
     boolean watchExists = NoWatchHost.spiHasWatch();
-    // The sockets are in the runtime directory: besides a jailer chroot, the only place a hand-off acts.
-    Config cfg = new Config("/usr/bin/firecracker", BRIDGE, "172.16.0.1", "24", dir);
+    Config cfg = new Config("/usr/bin/firecracker", BRIDGE, "172.16.0.1", "24", ws.work + "/run");
     // fcproc as it is (with the directory watch when the SPI has one), and fcproc made to poll
     Fcproc fcPoll = Fcproc.create(NoWatchHost.wrap(host), cfg);
     // the hand-off alone, socket already there: the cost once the wait is over
