@@ -171,17 +171,13 @@ class CliJailIT {
   /**
    * {@code --mode sudo} as root: core takes sudo mode's path, with the jar itself as the
    * privileged helper — {@code sudo -n <java> -jar fcproc.jar --mode root --json jail prepare ...}
-   * — which root may run wherever sudo is installed. Without sudo it cannot: skipped, saying so
-   * (the failure it gives then is checked by {@link #sudoModeWithoutSudoFailsNamingTheHelper}).
+   * — which root may run wherever sudo is installed (.ci/install-deps installs it; without sudo,
+   * the failure --mode sudo gives is checked by {@link #sudoModeWithoutSudoFailsNamingTheHelper}).
    */
   @Test
   void sudoModeStagesAndCleansUpThroughItselfAsTheHelper() throws Exception {
-    if (!sudoInstalled()) {
-      String reason = "sudo is not installed (`command -v sudo` found nothing): --mode sudo cannot run"
-          + " `sudo -n java -jar fcproc.jar --mode root ...` here";
-      System.err.println("SKIPPED CliJailIT.sudoModeStagesAndCleansUpThroughItselfAsTheHelper: " + reason);
-      org.junit.jupiter.api.Assumptions.abort(reason);
-    }
+    // As root this never skips: .ci/install-deps installs sudo (a missing sudo is a failure here).
+    assertThat(sudoInstalled()).as("sudo is installed (bash .ci/install-deps installs it as root)").isTrue();
     Path root = chroot("vm-sudo");
     Jar.Run r = Jar.run(prepareArgs(root, "--mode", "sudo", "--json", "-v")).expect(0);
     assertThat(r.json()).containsEntry("ok", true).containsEntry("chroot", root.toString());
